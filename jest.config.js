@@ -1,0 +1,14 @@
+// ESM TypeScript through ts-jest; needs NODE_OPTIONS=--experimental-vm-modules (set by `npm test`).
+export default {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
+  },
+  testTimeout: 30000,
+  // Each integration file starts its own database; two at a time fit a 2-core machine.
+  maxWorkers: 2,
+};

@@ -1,0 +1,53 @@
+// The express application: JSON API under /v1 behind API keys, health, metrics, OpenAPI.
+import express, { type Express } from 'express';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { requireApiKey } from './auth.js';
+import { errorHandler } from './error-handler.js';
+import { openApiDocument } from './openapi.js';
+import { mountWebhookRoutes } from './webhook-routes.js';
+
+export interface AppExtensions {
+  /** Mounted before the JSON body parser (the Slack receiver reads raw bodies). */
+  beforeJson?: (app: Express) => void;
+  /** More /v1 routes, mounted behind the API key check. */
+  routes?: Array<(r: express.Router, ctx: AppContext) => void>;
+  /** Routes outside /v1 and without API keys (the web page, metrics). */
+  publicRoutes?: Array<(app: Express) => void>;
+}
+
+export const JSON_LIMIT = 1024 * 1024;
+
+export function createApp(ctx: AppContext, ext: AppExtensions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  ext.beforeJson?.(app);
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await ctx.db.pool.query('select 1');
+      res.json({ status: 'ok', database: ctx.db.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: ctx.db.kind });
+    }
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  for (const mount of ext.publicRoutes ?? []) mount(app);
+
+  const v1 = express.Router();
+  // Only /v1 paths enter the API (and its key check); anything else falls through to a 404.
+  v1.use((req, _res, next) => next(req.path.startsWith('/v1/') ? undefined : 'router'));
+  v1.use(express.json({ limit: JSON_LIMIT, strict: false, type: ['application/json', 'application/*+json'] }));
+  v1.use(requireApiKey(ctx));
+  mountWebhookRoutes(v1, ctx);
+  for (const mount of ext.routes ?? []) mount(v1, ctx);
+  v1.use((req, _res, next) => next(new ApiError('not_found', `no route ${req.method} ${req.path}`)));
+  app.use(v1);
+
+  app.use((req, _res, next) => next(new ApiError('not_found', `no route ${req.method} ${req.path}`)));
+  app.use(errorHandler(ctx.log));
+  return app;
+}

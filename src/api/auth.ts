@@ -1,0 +1,29 @@
+// Bearer API keys. Missing or wrong: 401 with a JSON error; the workspace of the key is the
+// only one a request can see.
+import type { NextFunction, Request, Response } from 'express';
+import { authenticate, type Workspace } from '../auth/api-keys.js';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    workspace?: Workspace;
+  }
+}
+
+export function requireApiKey(ctx: AppContext) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new ApiError('unauthorized', 'missing API key: send Authorization: Bearer <key>');
+    const workspace = await authenticate(ctx.db.pool, m[1]);
+    if (!workspace) throw new ApiError('unauthorized', 'invalid or revoked API key');
+    req.workspace = workspace;
+    next();
+  };
+}
+
+export function workspaceOf(req: Request): Workspace {
+  if (!req.workspace) throw new ApiError('unauthorized', 'missing API key');
+  return req.workspace;
+}

@@ -1,0 +1,17 @@
+// Thin wrapper over node:util parseArgs: unknown flags and missing values are usage errors.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class CliError extends Error {}
+
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n\nusage: ${usage}`);
+  }
+}
+
+export function required(value: string | undefined, flag: string, usage: string): string {
+  if (!value) throw new CliError(`missing ${flag}\n\nusage: ${usage}`);
+  return value;
+}

@@ -1,0 +1,97 @@
+// Configuration: read once from the environment, validated, frozen. A bad value stops the start
+// with the variable's name and what is expected (see docs/configuration.md).
+import { z } from 'zod';
+import { parseDurationList } from './duration.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) =>
+  z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').min(min).max(max);
+const url = z.url({ message: 'expected a URL such as https://example.com' });
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected postgres://user@host:port/database')
+    .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier')
+    .default('public'),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  FORJINN_MASTER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{43,44}$|^[0-9a-fA-F]{64}$/, 'expected 32 bytes as base64 (44 chars) or hex (64 chars)')
+    .optional(),
+  FORJINN_RETRY_DELAYS: z
+    .string()
+    .default('1m,2m,4m,8m,15m')
+    .transform((v, ctx) => {
+      try {
+        return parseDurationList(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  FORJINN_DELIVERY_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  FORJINN_CONNECT_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  FORJINN_CONCURRENCY: int(1, 10_000).default(256),
+  FORJINN_ENDPOINT_CONCURRENCY: int(1, 1_000).default(16),
+  FORJINN_POLL_INTERVAL_MS: int(10, 60_000).default(1_000),
+  FORJINN_LEASE_MS: int(1_000, 3_600_000).default(120_000),
+  FORJINN_DISABLE_AFTER_FAILURES: int(0, 100_000).default(20),
+  FORJINN_ALLOW_PRIVATE: bool.optional(),
+  FORJINN_ALLOWED_CIDRS: z.string().default(''),
+  FORJINN_PUBLIC_URL: url.optional(),
+  FORJINN_APP_URL: url.optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_API_URL: url.default('https://slack.com/api'),
+  SLACK_ADMIN_USERS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema>;
+export interface Config extends Env {
+  production: boolean;
+  /** FORJINN_ALLOW_PRIVATE resolved: defaults to true outside production. */
+  allowPrivate: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  // Empty strings mean "unset": `FOO= npm start` should not fail validation.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '?');
+        return `${name}=${JSON.stringify(cleaned[name] ?? '')}: ${i.message}`;
+      }),
+    );
+  }
+  const production = parsed.data.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production && parsed.data.DATABASE_URL && !parsed.data.FORJINN_MASTER_KEY) {
+    problems.push('FORJINN_MASTER_KEY: required in production with DATABASE_URL (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze({
+    ...parsed.data,
+    production,
+    allowPrivate: parsed.data.FORJINN_ALLOW_PRIVATE ?? !production,
+  });
+}

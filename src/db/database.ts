@@ -1,0 +1,90 @@
+// One `pg` pool for both modes: a real PostgreSQL (DATABASE_URL) or embedded PGlite.
+import pg from 'pg';
+import type { Config } from '../config/config.js';
+import { startEmbedded, SOCKET_PORT, type Embedded } from './embedded.js';
+
+export interface Database {
+  pool: pg.Pool;
+  kind: 'postgres' | 'embedded';
+  schema: string;
+  /** Connection settings for a dedicated client (LISTEN, migrations). */
+  clientConfig: pg.ClientConfig;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Refuse to attach to another process's embedded database (serve, worker). */
+  exclusive?: boolean;
+  poolSize?: number;
+}
+
+export async function openDatabase(config: Config, opts: OpenOptions = {}): Promise<Database> {
+  let embedded: Embedded | undefined;
+  let clientConfig: pg.ClientConfig;
+  if (config.DATABASE_URL) {
+    clientConfig = { connectionString: config.DATABASE_URL };
+  } else {
+    embedded = await startEmbedded(config.DATA_DIR, { attach: !opts.exclusive });
+    clientConfig = { host: embedded.socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' };
+  }
+  if (config.DATABASE_SCHEMA !== 'public') {
+    clientConfig = { ...clientConfig, options: `-c search_path=${config.DATABASE_SCHEMA}` };
+  }
+  const pool = new pg.Pool({
+    ...clientConfig,
+    // PGlite is one session: pglite-socket interleaves the extended-protocol messages of
+    // concurrent connections (one's Parse, another's Bind), so the embedded pool keeps one
+    // connection and queues queries in this process instead.
+    max: embedded ? 1 : (opts.poolSize ?? config.DATABASE_POOL_SIZE),
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  if (embedded) {
+    // All pool connections share PGlite's one session, so per-connection named prepared
+    // statements would collide: on PGlite every statement runs unnamed.
+    const unname = <T extends { query: (...a: any[]) => any }>(target: T) => {
+      const query = target.query.bind(target);
+      target.query = ((cfg: unknown, ...rest: unknown[]) =>
+        query(cfg && typeof cfg === 'object' && 'name' in cfg ? { ...cfg, name: undefined } : cfg, ...rest)) as T['query'];
+    };
+    unname(pool);
+    pool.on('connect', (client) => unname(client));
+  }
+  return {
+    pool,
+    kind: embedded ? 'embedded' : 'postgres',
+    schema: config.DATABASE_SCHEMA,
+    clientConfig,
+    async close() {
+      await pool.end();
+      await embedded?.close();
+    },
+  };
+}
+
+export async function withClient<T>(db: Database, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
+
+export async function withTransaction<T>(db: Database, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(db, async (client) => {
+    await client.query('begin');
+    try {
+      const result = await fn(client);
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    }
+  });
+}
+
+/** Something that runs queries: the pool or a client inside a transaction. */
+export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;

@@ -1,0 +1,65 @@
+// The embedded database: PGlite persisted in DATA_DIR, served to the ordinary `pg` pool over a
+// Unix socket inside DATA_DIR (not a TCP port: a loopback port would let any local user in).
+// A second process (the CLI while `serve` runs) finds the socket and connects through it
+// instead of opening the files a second time, which PGlite does not allow.
+import { mkdirSync, existsSync, unlinkSync, chmodSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export const SOCKET_PORT = 5432;
+
+export interface Embedded {
+  /** Directory holding the socket (the `pg` pool's `host`). */
+  socketDir: string;
+  /** True when this process opened PGlite; false when it attached to another's socket. */
+  owner: boolean;
+  close(): Promise<void>;
+}
+
+function socketAlive(path: string): Promise<boolean> {
+  return new Promise((done) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.destroy();
+      done(true);
+    });
+    s.once('error', () => done(false));
+  });
+}
+
+export async function startEmbedded(dataDir: string, opts: { attach?: boolean } = {}): Promise<Embedded> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const socketPath = join(dir, `.s.PGSQL.${SOCKET_PORT}`);
+  // Unix socket paths are limited to 107 bytes by the kernel.
+  if (Buffer.byteLength(socketPath) > 107) {
+    throw new Error(`DATA_DIR path is too long for a Unix socket (${socketPath}); use a shorter DATA_DIR`);
+  }
+  if (existsSync(socketPath)) {
+    if (await socketAlive(socketPath)) {
+      if (opts.attach === false) {
+        throw new Error(`another forjinn-webhooks process is serving ${dir}; stop it first or use DATABASE_URL`);
+      }
+      return { socketDir: dir, owner: false, close: async () => {} };
+    }
+    unlinkSync(socketPath); // left by a process that died
+  }
+  const db = await PGlite.create({ dataDir: join(dir, 'pgdata') });
+  // Several pool connections share the one PGlite session; the server keeps a transaction's
+  // statements together, so transactions from different connections never interleave.
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 64 });
+  await server.start();
+  chmodSync(socketPath, 0o600);
+  return {
+    socketDir: dir,
+    owner: true,
+    async close() {
+      await server.stop();
+      await db.close();
+      if (existsSync(socketPath)) unlinkSync(socketPath);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// One attempt of one delivery, from render to the record the result writer stores. Shared by
+// the worker, Send Test and redeliver, so all three behave and log the same way.
+import type { RenderContext, Verdict } from '../../transformers/types.js';
+import { classify, retryDelay, type SendResult } from './classify.js';
+import type { Sender } from './http.js';
+import { buildRequest, redactHeaders, RenderError, type PreparedWebhook, type WireRequest } from './request.js';
+
+export interface AttemptJob {
+  deliveryId: string;
+  eventType: string;
+  payload: string;
+  /** The number of this attempt (1 for the first). */
+  attempt: number;
+  /** A failure at or past this attempt number is final. */
+  attemptLimit: number;
+  trigger: 'auto' | 'test' | 'redeliver';
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  webhookId: string;
+  attempt: number;
+  trigger: AttemptJob['trigger'];
+  verdict: Verdict;
+  status: 'succeeded' | 'pending' | 'failed';
+  nextAttemptAt: Date | null;
+  requestUrl: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string;
+  response: Extract<SendResult, { kind: 'response' }> | null;
+  durationMs: number;
+  error: string | null;
+  at: Date;
+  /** The request exactly as sent (signatures included), for Send Test's answer only; never stored. */
+  wire: WireRequest | null;
+}
+
+export interface AttemptDeps {
+  sender: Sender;
+  retryDelays: number[];
+  renderCtx: RenderContext;
+  now?: () => number;
+}
+
+export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: AttemptJob): Promise<AttemptRecord> {
+  const now = deps.now?.() ?? Date.now();
+  const at = new Date(now);
+  const shownUrl = p.transformer.name === 'generic' ? p.webhook.url : p.webhook.urlMasked;
+  let wire: WireRequest | null = null;
+  let result: SendResult;
+  try {
+    wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, deps.renderCtx);
+    result = await deps.sender.send(wire.url, wire.headers, wire.body);
+  } catch (e) {
+    if (!(e instanceof RenderError)) throw e;
+    result = { kind: 'error', reason: 'render_error', message: e.message, durationMs: 0 };
+  }
+  const verdict = classify(result, p.transformer);
+  let status: AttemptRecord['status'] = 'succeeded';
+  let nextAttemptAt: Date | null = null;
+  if (verdict.outcome === 'retry' && job.attempt < job.attemptLimit) {
+    status = 'pending';
+    const delay = verdict.retryAfterMs ?? retryDelay(deps.retryDelays, job.attempt);
+    nextAttemptAt = new Date(now + result.durationMs + delay);
+  } else if (verdict.outcome !== 'success') status = 'failed';
+  const notes = [wire?.templateError ? `template error, default sent: ${wire.templateError}` : null, wire?.truncated.length ? `truncated: ${wire.truncated.join(', ')}` : null];
+  const error = verdict.outcome === 'success' ? null : verdict.reason;
+  return {
+    deliveryId: job.deliveryId,
+    webhookId: p.webhook.id,
+    attempt: job.attempt,
+    trigger: job.trigger,
+    verdict,
+    status,
+    nextAttemptAt,
+    requestUrl: wire && !wire.url.startsWith(p.webhook.url) ? maskOther(wire.url, shownUrl) : shownUrl,
+    requestHeaders: wire ? redactHeaders(wire.headers, p.webhook.headers) : {},
+    requestBody: wire?.body ?? '',
+    response: result.kind === 'response' ? result : null,
+    durationMs: result.durationMs,
+    error: [error, ...notes].filter(Boolean).join('; ') || null,
+    at,
+    wire,
+  };
+}
+
+/** A rendered URL other than the webhook's own (Slack's API, Discord's ?wait=true) is shown without its query. */
+function maskOther(url: string, fallback: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return fallback;
+  }
+}

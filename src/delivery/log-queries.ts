@@ -1,0 +1,112 @@
+// The request log: deliveries newest first with cursor pagination, one delivery with every
+// attempt, and the events of a workspace.
+import type { Queryable } from '../db/database.js';
+import { ApiError, invalid } from '../errors.js';
+import { isUuid } from '../webhooks/repo.js';
+
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'] as const;
+
+interface DeliveryRow {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  external_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  attempt_limit: number;
+  next_attempt_at: Date;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  last_attempt_at: Date | null;
+  created_at: Date;
+  completed_at: Date | null;
+  is_test: boolean;
+}
+
+export function deliveryView(r: DeliveryRow) {
+  return {
+    id: r.id,
+    webhookId: r.webhook_id,
+    eventId: r.external_id,
+    eventType: r.event_type,
+    status: r.status,
+    test: r.is_test,
+    attempts: r.attempts,
+    nextAttemptAt: r.status === 'pending' ? r.next_attempt_at.toISOString() : null,
+    lastStatusCode: r.last_status_code,
+    lastError: r.last_error,
+    lastDurationMs: r.last_duration_ms,
+    lastAttemptAt: r.last_attempt_at?.toISOString() ?? null,
+    createdAt: r.created_at.toISOString(),
+    completedAt: r.completed_at?.toISOString() ?? null,
+  };
+}
+
+const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.event_id, e.external_id, d.event_type, d.status, d.attempts, d.attempt_limit,
+  d.next_attempt_at, d.last_status_code, d.last_error, d.last_duration_ms, d.last_attempt_at, d.created_at, d.completed_at, e.is_test`;
+
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const date = new Date(at ?? '');
+  if (!id || !isUuid(id) || Number.isNaN(date.getTime())) throw invalid('cursor', 'is not a cursor this API returned');
+  return { at: date, id };
+}
+
+export function parseLimit(raw: unknown, max = 250): number {
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw invalid('limit', `must be a whole number from 1 to ${max}`);
+  return n;
+}
+
+export async function listDeliveries(db: Queryable, webhookId: string, q: { status?: string; limit: number; cursor?: string; eventId?: string }) {
+  if (q.status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(q.status)) {
+    throw invalid('status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
+  }
+  const c = q.cursor ? decodeCursor(q.cursor) : undefined;
+  const { rows } = await db.query<DeliveryRow>(
+    `select ${DELIVERY_COLUMNS} from deliveries d join events e on e.id = d.event_id
+     where d.webhook_id = $1 and ($2::text is null or d.status = $2)
+       and ($3::timestamptz is null or (d.created_at, d.id) < ($3, $4::uuid))
+     order by d.created_at desc, d.id desc limit $5`,
+    [webhookId, q.status ?? null, c?.at ?? null, c?.id ?? null, q.limit + 1],
+  );
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return { data: page.map(deliveryView), nextCursor: more && last ? encodeCursor(last.created_at, last.id) : null };
+}
+
+export async function getDelivery(db: Queryable, workspaceId: string, id: string) {
+  if (!isUuid(id)) return undefined;
+  const { rows } = await db.query<DeliveryRow & { payload: string }>(
+    `select ${DELIVERY_COLUMNS}, e.payload from deliveries d join events e on e.id = d.event_id
+     join webhooks w on w.id = d.webhook_id
+     where d.id = $1 and d.workspace_id = $2`,
+    [id, workspaceId],
+  );
+  return rows[0];
+}
+
+export async function getAttempts(db: Queryable, deliveryId: string) {
+  const { rows } = await db.query(
+    `select attempt, trigger, outcome, request_url as "url", request_headers as "requestHeaders", request_body as "requestBody",
+       response_status as "responseStatus", response_headers as "responseHeaders", response_body as "responseBody",
+       duration_ms as "durationMs", error, created_at as "createdAt"
+     from attempts where delivery_id = $1 order by attempt, id`,
+    [deliveryId],
+  );
+  return rows;
+}
+
+export async function getDeliveryWithAttempts(db: Queryable, workspaceId: string, id: string) {
+  const row = await getDelivery(db, workspaceId, id);
+  if (!row) throw new ApiError('not_found', 'delivery not found');
+  return { ...deliveryView(row), event: JSON.parse(row.payload), attempts: await getAttempts(db, id) };
+}

@@ -1,0 +1,159 @@
+// The delivery worker: claims due deliveries in batches, sends them with bounded concurrency
+// (per process and per webhook, so one slow endpoint cannot hold up the others), and hands the
+// results to the batched writer. Woken in-process, by LISTEN/NOTIFY on PostgreSQL, and by a poll.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import pg from 'pg';
+import PQueue from 'p-queue';
+import type { AppContext } from '../context.js';
+import type { AttemptDeps } from './attempt.js';
+import { runAttempt } from './attempt.js';
+import { claimDue, closeUndeliverable, releaseLeases, type ClaimedRow } from './claim.js';
+import type { Sender } from './http.js';
+import type { ResultWriter } from './results.js';
+import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
+import type { Metrics } from './metrics.js';
+
+/** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
+const BUFFER_PER_SLOT = 4;
+const CLAIM_BATCH = 500;
+
+export class Worker {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private queues = new Map<string, PQueue>();
+  private held = new Map<string, string>(); // delivery id -> webhook id, claimed and not yet finished
+  private cache: WebhookCache;
+  private pumping = false;
+  private again = false;
+  private stopped = false;
+  private poll: NodeJS.Timeout | undefined;
+  private listener: pg.Client | undefined;
+
+  constructor(
+    private ctx: AppContext,
+    private sender: Sender,
+    private writer: ResultWriter,
+    private deps: AttemptDeps,
+    private metrics?: Metrics,
+  ) {
+    this.cache = new WebhookCache(ctx.cipher, ctx.config.FORJINN_ENDPOINT_CONCURRENCY);
+  }
+
+  async start(): Promise<void> {
+    if (this.ctx.db.kind === 'postgres') await this.listen();
+    this.poll = setInterval(() => this.wake(), this.ctx.config.FORJINN_POLL_INTERVAL_MS);
+    this.poll.unref();
+    this.wake();
+  }
+
+  private async listen() {
+    const client = new pg.Client(this.ctx.db.clientConfig);
+    client.on('error', (err) => {
+      this.ctx.log.warn({ err }, 'LISTEN connection lost; polling until it is back');
+      this.listener = undefined;
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 1_000).unref();
+    });
+    await client.connect();
+    client.on('notification', () => this.wake());
+    await client.query('listen forjinn_deliveries');
+    this.listener = client;
+  }
+
+  wake = (): void => {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump().finally(() => {
+      this.pumping = false;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  };
+
+  private saturated(): string[] {
+    const out: string[] = [];
+    for (const [id, q] of this.queues) {
+      const c = this.cache.get(id)?.concurrency ?? 1;
+      if (q.size + q.pending >= c * BUFFER_PER_SLOT) out.push(id);
+    }
+    return out;
+  }
+
+  private async pump(): Promise<void> {
+    const { config } = this.ctx;
+    while (!this.stopped) {
+      const room = config.FORJINN_CONCURRENCY - this.held.size;
+      if (room <= 0) return;
+      const want = Math.min(room, CLAIM_BATCH);
+      let rows: ClaimedRow[];
+      try {
+        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, this.saturated(), this.id);
+        if (rows.length === 0) return;
+        const dead = rows.filter((r) => r.webhook_deleted || !r.webhook_enabled);
+        if (dead.length) await closeUndeliverable(this.ctx.db.pool, dead);
+        rows = rows.filter((r) => !r.webhook_deleted && r.webhook_enabled);
+        await this.cache.ensure(this.ctx.db.pool, new Map(rows.map((r) => [r.webhook_id, r.webhook_updated_at])));
+      } catch (err) {
+        if (!this.stopped) this.ctx.log.error({ err }, 'claiming deliveries failed; will retry');
+        return;
+      }
+      for (const row of rows) this.dispatch(row);
+      if (rows.length < want) return;
+    }
+  }
+
+  private dispatch(row: ClaimedRow) {
+    const hook = this.cache.get(row.webhook_id);
+    if (!hook) return; // deleted between claim and load: its lease runs out and the claim closes it
+    this.held.set(row.id, row.webhook_id);
+    let q = this.queues.get(row.webhook_id);
+    if (!q) {
+      q = new PQueue({ concurrency: hook.concurrency });
+      this.queues.set(row.webhook_id, q);
+      q.on('idle', () => {
+        if (q!.size === 0 && q!.pending === 0) this.queues.delete(row.webhook_id);
+      });
+    }
+    void q.add(() => this.deliver(row, hook));
+  }
+
+  private async deliver(row: ClaimedRow, hook: CachedWebhook) {
+    if (this.stopped) return; // still held: stop() gives its lease back
+    try {
+      const record = await runAttempt(this.deps, hook, {
+        deliveryId: row.id,
+        eventType: row.event_type,
+        payload: row.payload,
+        attempt: row.attempts + 1,
+        attemptLimit: row.attempt_limit,
+        trigger: 'auto',
+      });
+      this.metrics?.observe(record, hook.transformer.name);
+      // Not awaited: the next delivery need not wait for this one's row to be written.
+      void this.writer.add(record).catch((err) => this.ctx.log.error({ err, deliveryId: row.id }, 'attempt result not stored; the lease will expire and it will be retried'));
+    } catch (err) {
+      this.ctx.log.error({ err, deliveryId: row.id }, 'delivery crashed; the lease will expire and it will be retried');
+    } finally {
+      this.held.delete(row.id);
+      this.wake();
+    }
+  }
+
+  /** Stops claiming, lets in-flight requests finish (bounded), stores their results, gives back the rest. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poll);
+    const idle = Promise.all([...this.queues.values()].map((q) => q.onIdle()));
+    for (const q of this.queues.values()) q.clear();
+    await Promise.race([idle, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    await this.writer.flush();
+    await releaseLeases(this.ctx.db.pool, [...this.held.keys()]).catch(() => {});
+    await this.listener?.end().catch(() => {});
+    await this.sender.close();
+  }
+}

@@ -1,0 +1,58 @@
+// Coded errors: every error the API answers has a stable code, an HTTP status and, for bad
+// input, the field. Unknown errors become 500 internal_error with no detail leaked.
+export type ErrorCode =
+  | 'validation_error'
+  | 'invalid_json'
+  | 'payload_too_large'
+  | 'unauthorized'
+  | 'not_found'
+  | 'conflict'
+  | 'unsupported_media_type'
+  | 'blocked_address'
+  | 'internal_error';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_error: 400,
+  invalid_json: 400,
+  blocked_address: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  internal_error: 500,
+};
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly details?: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = STATUS[code];
+  }
+
+  toJSON() {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.field !== undefined ? { field: this.field } : {}),
+        ...(this.details && this.details.length > 1 ? { details: this.details } : {}),
+      },
+    };
+  }
+}
+
+export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
+export const invalid = (field: string, message: string) =>
+  new ApiError('validation_error', `${field}: ${message}`, field, [{ field, message }]);

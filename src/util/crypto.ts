@@ -1,0 +1,57 @@
+// AES-256-GCM for secrets at rest. Format: v1.<keyId>.<iv>.<tag>.<ciphertext> (base64url parts);
+// keyId names the master key so rotate-master-key can tell old rows from new.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Cipher {
+  keyId: string;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+export function parseMasterKey(text: string): Buffer {
+  const t = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  if (key.length !== 32) throw new Error('FORJINN_MASTER_KEY must be 32 bytes (base64 or hex)');
+  return key;
+}
+
+export function createCipher(key: Buffer, fallbacks: Buffer[] = []): Cipher {
+  const id = (k: Buffer) => createHash('sha256').update(k).digest('hex').slice(0, 8);
+  const keyId = id(key);
+  const byId = new Map([key, ...fallbacks].map((k) => [id(k), k]));
+  return {
+    keyId,
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', key, iv);
+      const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+      return ['v1', keyId, iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+    },
+    decrypt(sealed) {
+      const [v, kid, iv, tag, ct] = sealed.split('.');
+      const k = byId.get(kid);
+      if (v !== 'v1' || !k) throw new Error('cannot decrypt: unknown master key (was FORJINN_MASTER_KEY changed?)');
+      const d = createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64url'));
+      d.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
+    },
+  };
+}
+
+/** FORJINN_MASTER_KEY, or a key generated once into DATA_DIR/master.key (mode 0600). */
+export function loadMasterKey(configured: string | undefined, dataDir: string): { key: Buffer; generated: boolean } {
+  if (configured) return { key: parseMasterKey(configured), generated: false };
+  const dir = resolve(dataDir);
+  const file = join(dir, 'master.key');
+  if (existsSync(file)) return { key: parseMasterKey(readFileSync(file, 'utf8')), generated: false };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  return { key, generated: true };
+}
+
+export function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

@@ -1,0 +1,100 @@
+// A real service for a test file: its own database (a fresh PGlite in a temp DATA_DIR, or a
+// fresh schema on the PostgreSQL of DATABASE_URL), a real HTTP server on 127.0.0.1:0, and
+// every log line captured so tests can check what was logged.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/config.js';
+import { startRuntime, type Roles, type Runtime } from '../../src/runtime.js';
+import { createLogger } from '../../src/util/log.js';
+import { createApiKey } from '../../src/auth/api-keys.js';
+
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+
+export interface TestService {
+  rt: Runtime;
+  url: string;
+  key: string;
+  dataDir: string;
+  env: Record<string, string>;
+  logs: string[];
+  api(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: any; headers: Headers }>;
+  newWorkspaceKey(name: string): Promise<string>;
+  close(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'fjw-')),
+    PORT: '0',
+    LOG_LEVEL: 'debug',
+    FORJINN_RETRY_DELAYS: '50ms,100ms,200ms,400ms,800ms',
+    FORJINN_POLL_INTERVAL_MS: '50',
+    FORJINN_MASTER_KEY: randomBytes(32).toString('base64'),
+  };
+  if (process.env.DATABASE_URL) {
+    env.DATABASE_URL = process.env.DATABASE_URL;
+    env.DATABASE_SCHEMA = `t_${randomBytes(6).toString('hex')}`;
+  }
+  return { ...env, ...extra };
+}
+
+export async function startService(extra: Record<string, string> = {}, roles: Roles = { api: true, worker: true }): Promise<TestService> {
+  const env = testEnv(extra);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig(env);
+  const rt = await startRuntime(config, roles, { log: createLogger(config.LOG_LEVEL, sink) });
+  const url = rt.url ?? '';
+  const key = rt.bootstrapKey ?? (await createApiKey(rt.ctx.db.pool, 'default')).key;
+  const api: TestService['api'] = async (method, path, body, k = key) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${k}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  return {
+    rt,
+    url,
+    key,
+    dataDir: env.DATA_DIR,
+    env,
+    logs,
+    api,
+    newWorkspaceKey: async (name) => (await createApiKey(rt.ctx.db.pool, name)).key,
+    async close(opts = {}) {
+      await rt.close();
+      // Errors the service logged are shown with the test output, so a failure says why.
+      const errors = logs.filter((l) => /"level":(50|60)/.test(l));
+      if (errors.length) process.stderr.write(`service errors:\n${errors.slice(0, 20).join('')}`);
+      if (!opts.keepData) await dropTestData(env);
+    },
+  };
+}
+
+export async function dropTestData(env: Record<string, string>) {
+  rmSync(env.DATA_DIR, { recursive: true, force: true });
+  if (env.DATABASE_URL && env.DATABASE_SCHEMA) {
+    const c = new pg.Client({ connectionString: env.DATABASE_URL });
+    await c.connect();
+    await c.query(`drop schema if exists ${env.DATABASE_SCHEMA} cascade`);
+    await c.end();
+  }
+}

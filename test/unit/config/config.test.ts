@@ -1,0 +1,38 @@
+import { describe, expect, test } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../../src/config/config.js';
+
+describe('configuration', () => {
+  test('defaults follow the contract', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', FORJINN_DELIVERY_TIMEOUT_MS: 10_000, LOG_LEVEL: 'info', production: false, allowPrivate: true });
+    expect(c.FORJINN_RETRY_DELAYS).toEqual([60_000, 120_000, 240_000, 480_000, 900_000]);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  test('retry delays in milliseconds, seconds and hours', () => {
+    expect(loadConfig({ FORJINN_RETRY_DELAYS: '100ms,200ms, 1s,2h' }).FORJINN_RETRY_DELAYS).toEqual([100, 200, 1000, 7_200_000]);
+  });
+
+  test.each([
+    ['PORT', 'abc', /PORT="abc": expected a whole number/],
+    ['PORT', '70000', /PORT/],
+    ['FORJINN_RETRY_DELAYS', '1m,soon', /FORJINN_RETRY_DELAYS=.*"soon" is not a duration/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL=.*postgres:\/\//],
+    ['FORJINN_ALLOW_PRIVATE', 'maybe', /FORJINN_ALLOW_PRIVATE=.*true or false/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['FORJINN_MASTER_KEY', 'short', /FORJINN_MASTER_KEY=.*32 bytes/],
+  ])('%s=%s stops the start naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  test('production: private targets refused by default; a master key required with DATABASE_URL', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).allowPrivate).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(/FORJINN_MASTER_KEY: required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', FORJINN_ALLOW_PRIVATE: 'true' }).allowPrivate).toBe(true);
+  });
+
+  test('an empty variable counts as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+});

@@ -1,0 +1,61 @@
+// Plain HTTPS endpoints: the event itself as JSON, signed by the engine. A custom template may
+// reshape the body (e.g. for a receiver that wants its own field names); it must render JSON.
+import { z } from 'zod';
+import { parseSettings } from '../shared/config.js';
+import { describeTemplateError } from '../shared/template-errors.js';
+import { checkTemplateSource, runTemplate } from '../shared/templates.js';
+import { TransformerError, type ForjinnEvent, type RenderContext, type Rendered, type Transformer } from '../types.js';
+
+export type GenericConfig = Record<string, never>;
+
+const schema = z.strictObject({});
+
+/** The default body: the event exactly as stored, plus `test: true` on Send Test deliveries. */
+function eventJson(event: ForjinnEvent, ctx: RenderContext): string {
+  return JSON.stringify(ctx.test ? { ...event, test: true } : event);
+}
+
+/** A template's output is sent as it is (the bytes the receiver verifies), but must be JSON. */
+function requireJson(text: string): void {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new TransformerError(
+      'invalid_template',
+      `the template must render valid JSON (${reason}); put text values through {{json …}}`,
+      'template',
+    );
+  }
+}
+
+export const generic: Transformer<GenericConfig> = {
+  name: 'generic',
+  label: 'HTTPS endpoint (JSON)',
+  configFields: [],
+  templateHelp:
+    'Renders the whole JSON body. Write values with {{json field}} so quotes and newlines stay valid JSON; ' +
+    '{{json this}} is the event itself.',
+
+  parseConfig(raw) {
+    return parseSettings(schema, raw, []) as GenericConfig;
+  },
+
+  render(event, _config, ctx, template): Rendered {
+    const base = { contentType: 'application/json', headers: {}, truncated: [], signed: true };
+    if (template === undefined || template.trim() === '') return { ...base, body: eventJson(event, ctx) };
+    try {
+      const { text } = runTemplate(template, event, ctx, 'generic', { strict: true });
+      requireJson(text);
+      return { ...base, body: text };
+    } catch (err) {
+      // A receiver still gets the event: in its default shape, with the reason kept on the attempt.
+      const reason = err instanceof TransformerError ? err.message : describeTemplateError(err, template);
+      return { ...base, body: eventJson(event, ctx), templateError: reason };
+    }
+  },
+
+  checkTemplate(template) {
+    checkTemplateSource('generic', template, requireJson);
+  },
+};

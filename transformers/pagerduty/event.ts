@@ -1,0 +1,116 @@
+// The PagerDuty Events API v2 event for a Forjinn event: which action, which dedup key, which
+// severity, and the payload with the event's details clipped to size.
+import { createHash } from 'node:crypto';
+import { field, str, type EventView } from '../shared/event-view.js';
+import { truncate } from '../shared/text.js';
+import type { ForjinnEvent, RenderContext } from '../types.js';
+
+// https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
+export const PAGERDUTY_SUMMARY_MAX = 1024;
+export const PAGERDUTY_DEDUP_KEY_MAX = 255;
+export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export type Severity = (typeof PAGERDUTY_SEVERITIES)[number];
+// The whole event may be 512 KB; details are for reading in the incident, so each text is kept
+// to a screenful and long lists to their head.
+const DETAIL_TEXT_MAX = 2000;
+const DETAIL_ITEMS_MAX = 20;
+const DETAIL_DEPTH_MAX = 6;
+
+/**
+ * One key per chatflow (workspace + chatflowId), so every failure of a chatflow lands in one
+ * alert and the next flow_completed of that chatflow resolves it. The key cannot include the
+ * error kind: a completion does not know which error it ends.
+ */
+export function dedupKey(...parts: string[]): string {
+  const key = `forjinn-${createHash('sha256').update(parts.join('\u0000')).digest('hex')}`;
+  return key.slice(0, PAGERDUTY_DEDUP_KEY_MAX);
+}
+
+export function chatflowKey(event: ForjinnEvent): string | undefined {
+  const chatflowId = str(field(event, 'chatflowId'));
+  return chatflowId ? dedupKey('chatflow', event.workspace ?? 'default', chatflowId) : undefined;
+}
+
+export interface Plan {
+  action: 'trigger' | 'resolve';
+  dedupKey: string;
+  severity: Severity;
+}
+
+const EVENT_SEVERITY: Record<string, Severity> = { critical: 'critical', error: 'error', warning: 'warning', info: 'info' };
+
+/** What to send for an event; `override` is the webhook's severity setting. */
+export function plan(event: ForjinnEvent, view: EventView, resolveOnSuccess: boolean, override?: Severity): Plan {
+  const workspace = event.workspace ?? 'default';
+  const ownKey = dedupKey('event', workspace, event.id);
+  const byChatflow = chatflowKey(event);
+  const derived: Severity = view.status === 'error' ? 'error' : view.status === 'warning' ? 'warning' : 'info';
+
+  if (event.event === 'flow_completed' && resolveOnSuccess && byChatflow) {
+    return { action: 'resolve', dedupKey: byChatflow, severity: 'info' };
+  }
+  if (event.event === 'error_occurred') {
+    const severity = EVENT_SEVERITY[String(field(event, 'severity'))] ?? 'error';
+    const key = byChatflow ?? dedupKey('error', workspace, String(field(event, 'error.kind')), String(field(event, 'error.code')));
+    return { action: 'trigger', dedupKey: key, severity: override ?? severity };
+  }
+  if (event.event === 'agent_executed' && view.status === 'error') {
+    return { action: 'trigger', dedupKey: byChatflow ?? ownKey, severity: override ?? 'error' };
+  }
+  // Everything else is news, not an outage: its own alert, keyed by the event id so a retried
+  // delivery deduplicates instead of opening a second alert.
+  return { action: 'trigger', dedupKey: ownKey, severity: override ?? derived };
+}
+
+/** Strings cut, lists shortened, nesting bounded; every cut recorded with its path. */
+function clip(value: unknown, path: string, truncated: string[], depth = 0): unknown {
+  if (typeof value === 'string') {
+    const cut = truncate(value, DETAIL_TEXT_MAX);
+    if (cut.cut) truncated.push(path);
+    return cut.text;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= DETAIL_DEPTH_MAX) {
+    truncated.push(path);
+    return '…';
+  }
+  if (Array.isArray(value)) {
+    if (value.length > DETAIL_ITEMS_MAX) truncated.push(path);
+    return value.slice(0, DETAIL_ITEMS_MAX).map((item, i) => clip(item, `${path}[${i}]`, truncated, depth + 1));
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, clip(item, `${path}.${key}`, truncated, depth + 1)]),
+  );
+}
+
+export interface PayloadInput {
+  event: ForjinnEvent;
+  view: EventView;
+  ctx: RenderContext;
+  summary: string;
+  severity: Severity;
+}
+
+export function payload({ event, view, ctx, summary, severity }: PayloadInput, truncated: string[]): Record<string, unknown> {
+  const cut = truncate(`${ctx.test ? '[TEST] ' : ''}${summary}`, PAGERDUTY_SUMMARY_MAX);
+  if (cut.cut) truncated.push('payload.summary');
+  const ms = Date.parse(event.timestamp);
+  let source = 'forjinn';
+  try {
+    if (ctx.appUrl) source = new URL(ctx.appUrl).hostname;
+  } catch {
+    // A malformed FORJINN_APP_URL is a config problem reported elsewhere; keep the default.
+  }
+  const details = ctx.test ? { ...event, test: true } : event;
+  return {
+    summary: cut.text,
+    // PagerDuty prefers the host of the affected system; the workspace is the group.
+    source,
+    severity,
+    ...(Number.isNaN(ms) ? {} : { timestamp: new Date(ms).toISOString() }),
+    component: view.subject,
+    group: event.workspace ?? 'default',
+    class: event.event === 'error_occurred' ? (str(field(event, 'error.kind')) ?? 'error') : event.event,
+    custom_details: clip(details, 'payload.custom_details', truncated),
+  };
+}

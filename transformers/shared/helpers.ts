@@ -1,0 +1,110 @@
+// The Handlebars environment every template runs in: isolated (helpers registered here never leak
+// into another Handlebars user in the process), and without HTML escaping, because HTML escaping
+// is wrong for every target (Slack shows `&quot;`, and it does not make a JSON string safe).
+// Templates escape on purpose with the per-target helpers below.
+import Handlebars from 'handlebars';
+import {
+  escapeChatText,
+  escapeDiscord,
+  escapeHtml,
+  escapeSlack,
+  escapeTeams,
+  fence,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatTime,
+  oneLine,
+  truncate,
+} from './text.js';
+
+export const hbs = Handlebars.create();
+
+// Prototype access stays denied (Handlebars' default since 4.6): templates are user input, and
+// `{{constructor.constructor}}`-style lookups were how Handlebars templates used to run code.
+export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+};
+
+/**
+ * Set by `truncate` while a template renders. Rendering is synchronous, so one flag read right
+ * after the call belongs to that render; it lets the transformer report the field as cut.
+ */
+let cutDuringRender = false;
+
+export function resetCut(): void {
+  cutDuringRender = false;
+}
+
+export function wasCut(): boolean {
+  return cutDuringRender;
+}
+
+/** Any value as text: null and undefined are empty, objects are JSON (never "[object Object]"). */
+export function asText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+type Plain = (...args: unknown[]) => unknown;
+
+/** Registers `fn` with the Handlebars options argument removed, so helpers see only their args. */
+function helper(name: string, arity: number, fn: Plain, usage: string): void {
+  hbs.registerHelper(name, (...raw: unknown[]) => {
+    const args = raw.slice(0, -1);
+    if (args.length < arity) throw new Error(`${name} needs ${arity} argument${arity > 1 ? 's' : ''}: ${usage}`);
+    return fn(...args);
+  });
+}
+
+const text1 = (f: (s: string) => string) => (v: unknown) => f(asText(v));
+
+// Escaping: one per target markup. Escape after truncating (escaping lengthens text).
+helper('json', 1, (v) => JSON.stringify(v === undefined ? null : v), '{{json output}} gives a JSON value');
+helper('slack', 1, text1(escapeSlack), '{{slack output}}');
+helper('discord', 1, text1(escapeDiscord), '{{discord output}}');
+helper('teams', 1, text1(escapeTeams), '{{teams output}}');
+helper('html', 1, text1(escapeHtml), '{{html output}}');
+helper('chattext', 1, text1(escapeChatText), '{{chattext chatflowName}}');
+
+// Shaping text.
+helper(
+  'truncate',
+  2,
+  (v, max) => {
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
+      throw new Error('truncate needs a whole number of characters: {{truncate output 500}}');
+    }
+    const result = truncate(asText(v), max);
+    if (result.cut) cutDuringRender = true;
+    return result.text;
+  },
+  '{{truncate output 500}}',
+);
+helper('oneline', 1, text1(oneLine), '{{oneline input}}');
+helper('fence', 1, text1(fence), '{{fence (slack output)}}');
+helper('duration', 1, (v) => formatDuration(v), '{{duration meta.duration_ms}}');
+helper('number', 1, (v) => formatNumber(v), '{{number meta.token_usage}}');
+helper('percent', 1, (v) => formatPercent(v), '{{percent metrics.pass_rate}}');
+helper('date', 1, (v) => formatTime(v), '{{date timestamp}}');
+helper(
+  'default',
+  2,
+  (v, fallback) => (v === undefined || v === null || v === '' ? fallback : v),
+  '{{default chatflowName chatflowId}}',
+);
+
+// Comparisons for {{#if (eq status "failure")}}.
+helper('eq', 2, (a, b) => a === b, '{{#if (eq status "failure")}}');
+helper('ne', 2, (a, b) => a !== b, '{{#if (ne status "success")}}');
+helper('gt', 2, (a, b) => typeof a === 'number' && typeof b === 'number' && a > b, '{{#if (gt metrics.failed 0)}}');
+helper('lt', 2, (a, b) => typeof a === 'number' && typeof b === 'number' && a < b, '{{#if (lt metrics.pass_rate 0.9)}}');
+hbs.registerHelper('and', (...raw: unknown[]) => raw.slice(0, -1).every(Boolean));
+hbs.registerHelper('or', (...raw: unknown[]) => raw.slice(0, -1).some(Boolean));
+helper('not', 1, (v) => !v, '{{#if (not output)}}');
+
+/** The helper names, for the docs and the template editor. */
+export const HELPER_NAMES = Object.freeze(Object.keys(hbs.helpers).sort());

@@ -1,0 +1,101 @@
+// Slack: an incoming webhook (`{text, blocks}` to the webhook URL), or, with a channel set, the
+// Forjinn Slack app posting through chat.postMessage with its bot token.
+import { z } from 'zod';
+import { parseSettings } from '../shared/config.js';
+import { viewEvent } from '../shared/event-view.js';
+import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
+import { TransformerError, type Rendered, type Transformer } from '../types.js';
+import { buildMessage } from './blocks.js';
+import { classifySlack } from './classify.js';
+
+export interface SlackConfig {
+  /** Bot mode: post to this channel with SLACK_BOT_TOKEN instead of the incoming webhook. */
+  channel?: string;
+}
+
+const DEFAULT_API_URL = 'https://slack.com/api';
+
+// https://api.slack.com/methods/chat.postMessage#arg_channel : an id (C…, G… private, D… direct)
+// or a channel name; names are lowercase, up to 80 characters.
+const CHANNEL = /^(?:[CGD][A-Z0-9]{6,}|#?[a-z0-9][a-z0-9._-]{0,79})$/;
+
+const schema = z.strictObject({
+  channel: z
+    .string({ error: 'must be text' })
+    .trim()
+    .regex(CHANNEL, { error: 'must be a channel id (C0123ABCD) or a channel name (#alerts)' })
+    .optional(),
+});
+
+// Read once at load so render does no I/O.
+loadDefaultTemplates('slack');
+
+export const slack: Transformer<SlackConfig> = {
+  name: 'slack',
+  label: 'Slack',
+  // Slack allows about one message a second per webhook: one at a time, 429s slow it further.
+  defaultEndpointConcurrency: 1,
+  configFields: [
+    {
+      name: 'channel',
+      label: 'Channel (bot mode)',
+      type: 'string',
+      required: false,
+      help:
+        'Empty: post through the incoming webhook URL. A channel id or #name: post as the Forjinn Slack app ' +
+        '(needs SLACK_BOT_TOKEN; invite the app to the channel first).',
+    },
+  ],
+  templateHelp:
+    'Renders the main section of the message in Slack mrkdwn (max 3000 characters). Put event text through ' +
+    '{{slack …}} so <!here>, <@U…> and links in it stay plain text. Header, facts and links are added around it.',
+
+  parseConfig(raw) {
+    const config = parseSettings(schema, raw, ['channel']);
+    return config.channel ? { channel: config.channel } : {};
+  },
+
+  checkUrl(url, config) {
+    // Workflow Builder webhooks take their own flat variables, not Block Kit messages.
+    if (!config.channel && url.hostname === 'hooks.slack.com' && !url.pathname.startsWith('/services/')) {
+      throw new TransformerError(
+        'invalid_url',
+        'this is a Slack Workflow Builder URL, which does not accept messages; create an incoming webhook ' +
+          '(https://api.slack.com/messaging/webhooks), or use the generic transformer with a template that renders the workflow variables',
+        'url',
+      );
+    }
+  },
+
+  render(event, config, ctx, template): Rendered {
+    if (config.channel && !ctx.slackBotToken) {
+      throw new TransformerError(
+        'render_error',
+        'Slack bot mode (a channel is set) needs SLACK_BOT_TOKEN; set it, or clear the channel to use the incoming webhook',
+        'channel',
+      );
+    }
+    const view = viewEvent(event, ctx);
+    const run = renderText('slack', event, ctx, view, template);
+    const truncated: string[] = [];
+    const message = buildMessage(view, run, event.timestamp, truncated);
+    const common = { truncated, signed: false, ...(run.templateError ? { templateError: run.templateError } : {}) };
+    if (config.channel) {
+      return {
+        ...common,
+        url: `${(ctx.slackApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')}/chat.postMessage`,
+        // The Web API warns `missing_charset` on JSON without it.
+        contentType: 'application/json; charset=utf-8',
+        headers: { Authorization: `Bearer ${ctx.slackBotToken}` },
+        body: JSON.stringify({ channel: config.channel, ...message }),
+      };
+    }
+    return { ...common, contentType: 'application/json', headers: {}, body: JSON.stringify(message) };
+  },
+
+  checkTemplate(template) {
+    checkTemplateSource('slack', template);
+  },
+
+  classify: classifySlack,
+};

@@ -1,0 +1,86 @@
+// Microsoft Teams through a Power Automate Workflows webhook ("Post to a channel when a webhook
+// request is received"): one Adaptive Card 1.4 per message.
+import { z } from 'zod';
+import { classifyByStatus, jsonBody, type Outcome } from '../shared/classify.js';
+import { parseSettings } from '../shared/config.js';
+import { viewEvent } from '../shared/event-view.js';
+import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
+import { TransformerError, type Rendered, type TargetResponse, type Transformer, type Verdict } from '../types.js';
+import { buildCard } from './card.js';
+
+export type TeamsConfig = Record<string, never>;
+
+const schema = z.strictObject({});
+
+// What Workflows answers (see shared/TARGETS.md). A 202 only means the flow accepted the request.
+const STATUS: Readonly<Record<number, Outcome>> = {
+  200: 'success',
+  202: 'success',
+  400: 'refuse', // the flow rejected this body (schema mismatch, a card it cannot post)
+  413: 'refuse', // over the size limit
+  401: 'disable', // the sig= in the URL no longer matches: the flow was recreated
+  403: 'disable', // the flow was turned off or its owner lost access
+  404: 'disable', // the flow was deleted
+  429: 'retry', // about 4 requests a second per flow
+};
+
+function classifyTeams(response: TargetResponse): Verdict {
+  const body = jsonBody(response) as { error?: { code?: unknown } } | undefined;
+  const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
+  return classifyByStatus('Teams', response, STATUS, code);
+}
+
+/** Office 365 connectors (MessageCard) are retired; their URLs accept nothing now. */
+function isOffice365Connector(url: URL): boolean {
+  const host = url.hostname.toLowerCase();
+  if (host === 'webhook.office.com' || host.endsWith('.webhook.office.com')) return true;
+  return (host === 'outlook.office.com' || host === 'outlook.office365.com') && url.pathname.startsWith('/webhook');
+}
+
+loadDefaultTemplates('teams');
+
+export const teams: Transformer<TeamsConfig> = {
+  name: 'teams',
+  label: 'Microsoft Teams (Workflows)',
+  defaultEndpointConcurrency: 1,
+  configFields: [],
+  templateHelp:
+    'Renders the text under the card title in Adaptive Card markdown (bold, italic, lists, links). ' +
+    'Put event text through {{teams …}}; a ``` fenced part (see {{fence …}}) is shown in a monospace block. ' +
+    'Title, facts and link buttons are added around it; long text is cut to keep the card under 20 KB.',
+
+  parseConfig(raw) {
+    return parseSettings(schema, raw, []) as TeamsConfig;
+  },
+
+  checkUrl(url) {
+    if (isOffice365Connector(url)) {
+      throw new TransformerError(
+        'invalid_url',
+        'Office 365 connector webhooks are retired and no longer deliver. In Teams, add the Workflows app ' +
+          'template "Post to a channel when a webhook request is received" and use the URL it gives you.',
+        'url',
+      );
+    }
+  },
+
+  render(event, _config, ctx, template): Rendered {
+    const view = viewEvent(event, ctx);
+    const run = renderText('teams', event, ctx, view, template);
+    const truncated: string[] = [];
+    return {
+      body: buildCard(view, run, truncated),
+      contentType: 'application/json; charset=utf-8',
+      headers: {},
+      truncated,
+      signed: false,
+      ...(run.templateError ? { templateError: run.templateError } : {}),
+    };
+  },
+
+  checkTemplate(template) {
+    checkTemplateSource('teams', template);
+  },
+
+  classify: classifyTeams,
+};

@@ -1,0 +1,119 @@
+// The one interface every target format implements. The delivery engine alone sends, signs,
+// retries and logs; a transformer only validates its settings, renders a request body and,
+// where a target's answers need it, classifies the response.
+
+export const EVENT_TYPES = [
+  'flow_completed',
+  'agent_executed',
+  'dataset_updated',
+  'evaluation_completed',
+  'error_occurred',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An event as delivered: the producer's JSON plus `workspace` filled in by the service. */
+export interface ForjinnEvent {
+  event: EventType;
+  id: string;
+  timestamp: string;
+  workspace?: string;
+  [field: string]: unknown;
+}
+
+/** What render may know besides the event; all of it comes from config, none from I/O. */
+export interface RenderContext {
+  /** FORJINN_PUBLIC_URL: where this service is reachable (for "view log" links). */
+  publicUrl?: string;
+  /** FORJINN_APP_URL: the Forjinn platform UI (for links to chatflows, agents, datasets). */
+  appUrl?: string;
+  webhookId?: string;
+  deliveryId?: string;
+  /** True for Send Test deliveries. */
+  test?: boolean;
+  /** Slack bot mode: SLACK_API_URL (default https://slack.com/api) and SLACK_BOT_TOKEN. */
+  slackApiUrl?: string;
+  slackBotToken?: string;
+  /**
+   * The webhook's own URL, so a target can add query parameters to it in Rendered.url (Discord
+   * `wait=true`, Google Chat `messageReplyOption`). A credential: render copies it nowhere else.
+   * Absent: Rendered.url stays unset and the webhook's URL is used as it is.
+   */
+  webhookUrl?: string;
+}
+
+export interface Rendered {
+  /** The exact bytes to send (and to sign). */
+  body: string;
+  contentType: string;
+  /** Extra headers the target needs (e.g. Authorization for Slack bot mode). */
+  headers: Record<string, string>;
+  /** Send here instead of the webhook's URL (e.g. Slack chat.postMessage, Discord ?wait=true). */
+  url?: string;
+  /** Which fields were cut to fit the target's limits, e.g. ["embeds[0].description"]. */
+  truncated: string[];
+  /** Set when a custom template failed and the built-in default was sent instead. */
+  templateError?: string;
+  /** False for chat targets: they get only the headers they accept, no signatures. */
+  signed: boolean;
+}
+
+export interface TargetResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The first 16 KiB of the body, as text. */
+  body: string;
+}
+
+/**
+ * success: done. retry: try again on the schedule (or after retryAfterMs).
+ * refuse: a permanent failure of this delivery, not retried. disable: the webhook itself is dead.
+ */
+export type Verdict =
+  | { outcome: 'success' }
+  | { outcome: 'retry'; reason: string; retryAfterMs?: number }
+  | { outcome: 'refuse'; reason: string }
+  | { outcome: 'disable'; reason: string };
+
+/** One settings field, described for the web page's form and for GET /v1/transformers. */
+export interface ConfigField {
+  name: string;
+  label: string;
+  type: 'string' | 'enum' | 'boolean';
+  required: boolean;
+  secret?: boolean;
+  options?: string[];
+  help?: string;
+}
+
+export interface Transformer<C = unknown> {
+  name: string;
+  label: string;
+  /** Per-webhook in-flight limit when the webhook does not say (1 for rate-limited chat targets). */
+  defaultEndpointConcurrency?: number;
+  /** The URL to suggest when creating a webhook of this kind (PagerDuty's Events API v2). */
+  defaultUrl?: string;
+  /** What a custom template renders to, shown beside the template editor. */
+  templateHelp?: string;
+  configFields: ConfigField[];
+  /** Validates settings at save time; throws TransformerError with `field` set. */
+  parseConfig(raw: unknown): C;
+  /** Checks a webhook URL at save time (e.g. Teams refuses retired Office 365 connector URLs). */
+  checkUrl?(url: URL, config: C): void;
+  /** Pure: no I/O. Throws TransformerError (code render_error) when nothing can be rendered. */
+  render(event: ForjinnEvent, config: C, ctx: RenderContext, template?: string): Rendered;
+  /** Checks a custom template at save time against all five fixtures; throws with line/column. */
+  checkTemplate?(template: string, config: C): void;
+  /** Target-specific answers (Slack ok:false, Discord retry_after); undefined = the default rules. */
+  classify?(response: TargetResponse): Verdict | undefined;
+}
+
+export class TransformerError extends Error {
+  constructor(
+    readonly code: 'invalid_config' | 'invalid_template' | 'invalid_url' | 'render_error',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'TransformerError';
+  }
+}
