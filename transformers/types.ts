@@ -101,8 +101,9 @@ export interface Transformer<C = unknown> {
   checkUrl?(url: URL, config: C): void;
   /** Pure: no I/O. Throws TransformerError (code render_error) when nothing can be rendered. */
   render(event: ForjinnEvent, config: C, ctx: RenderContext, template?: string): Rendered;
-  /** Checks a custom template at save time against all five fixtures; throws with line/column. */
-  checkTemplate?(template: string, config: C): void;
+  /** Checks a custom template at save time against the fixtures of the subscribed event types
+   *  (all five when `events` is absent or "*"); throws with line/column. */
+  checkTemplate?(template: string, config: C, events?: readonly string[]): void;
   /** Target-specific answers (Slack ok:false, Discord retry_after); undefined = the default rules. */
   classify?(response: TargetResponse): Verdict | undefined;
 }

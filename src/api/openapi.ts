@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { createWebhookSchema, patchWebhookSchema, rotateSecretSchema } from '../webhooks/schema.js';
 import { EVENT_SCHEMAS } from '../events/schemas.js';
+import { previewSchema } from '../webhooks/preview.js';
 import { EVENT_TYPES } from '../../transformers/types.js';
 import { ROUTES, type RouteDoc } from './route-docs.js';
 
@@ -17,6 +18,7 @@ const SCHEMAS: Record<string, unknown> = {
   WebhookCreate: jsonSchema(createWebhookSchema),
   WebhookPatch: jsonSchema(patchWebhookSchema),
   RotateSecret: jsonSchema(rotateSecretSchema),
+  Preview: jsonSchema(previewSchema),
   Event: { oneOf: Object.values(EVENT_SCHEMAS).map((s) => jsonSchema(s)) },
   SendTest: {
     type: 'object',

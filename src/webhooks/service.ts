@@ -24,14 +24,14 @@ export function generateSecret(): string {
 type Ctx = Pick<AppContext, 'db' | 'cipher' | 'config'>;
 
 /** Checks the parts that depend on each other: URL rules, transformer, its config and template. */
-function checkTarget(ctx: Ctx, input: { url: string; transformer: string; transformerConfig: Record<string, unknown>; template?: string | null }) {
+function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transformer: string; transformerConfig: Record<string, unknown>; template?: string | null }) {
   const url = checkWebhookUrl(input.url, ctx.config.production);
   const transformer = getTransformer(input.transformer);
   if (!transformer) throw invalid('transformer', `unknown transformer; one of ${TRANSFORMER_NAMES.join(', ')}`);
   try {
     const config = transformer.parseConfig(input.transformerConfig);
     transformer.checkUrl?.(url, config);
-    if (input.template) transformer.checkTemplate?.(input.template, config);
+    if (input.template) transformer.checkTemplate?.(input.template, config, input.events);
     return config;
   } catch (e) {
     if (e instanceof TransformerError) {
@@ -98,6 +98,7 @@ export async function updateWebhook(ctx: Ctx, workspaceId: string, id: string, r
     const current = await loadWebhook(ctx, workspaceId, id, tx);
     const next = {
       url: patch.url ?? current.url,
+      events: patch.events ?? current.events,
       transformer: patch.transformer ?? current.transformer,
       transformerConfig: keepHidden(patch.transformerConfig, current.transformerConfig),
       template: patch.template === undefined ? current.template : patch.template,

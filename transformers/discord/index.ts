@@ -120,8 +120,8 @@ export const discord: Transformer<DiscordConfig> = {
     };
   },
 
-  checkTemplate(template) {
-    checkTemplateSource('discord', template);
+  checkTemplate(template, _config, events) {
+    checkTemplateSource('discord', template, undefined, events);
   },
 
   classify: classifyDiscord,

@@ -55,7 +55,7 @@ export const generic: Transformer<GenericConfig> = {
     }
   },
 
-  checkTemplate(template) {
-    checkTemplateSource('generic', template, requireJson);
+  checkTemplate(template, _config, events) {
+    checkTemplateSource('generic', template, requireJson, events);
   },
 };

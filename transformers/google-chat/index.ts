@@ -133,8 +133,8 @@ export const googleChat: Transformer<GoogleChatConfig> = {
     };
   },
 
-  checkTemplate(template) {
-    checkTemplateSource('google-chat', template);
+  checkTemplate(template, _config, events) {
+    checkTemplateSource('google-chat', template, undefined, events);
   },
 
   classify: classifyGoogleChat,

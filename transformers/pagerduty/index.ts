@@ -110,8 +110,8 @@ export const pagerduty: Transformer<PagerDutyConfig> = {
     };
   },
 
-  checkTemplate(template) {
-    checkTemplateSource('pagerduty', template, requireSummary);
+  checkTemplate(template, _config, events) {
+    checkTemplateSource('pagerduty', template, requireSummary, events);
   },
 
   classify: classifyPagerDuty,

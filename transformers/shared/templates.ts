@@ -136,7 +136,8 @@ const SAMPLE_CONTEXT: RenderContext = {
  * against all five sample events, and `accept` must take each result.
  * Throws TransformerError('invalid_template') with line and column where Handlebars gives them.
  */
-export function checkTemplateSource(target: string, source: string, accept?: (text: string) => void): void {
+/** `events`: the types the webhook subscribes to (all five when absent or when it takes "*"). */
+export function checkTemplateSource(target: string, source: string, accept?: (text: string) => void, events?: readonly string[]): void {
   if (typeof source !== 'string') throw new TransformerError('invalid_template', 'template must be a string', 'template');
   if (source.length > MAX_TEMPLATE_CHARS) {
     throw new TransformerError('invalid_template', `template is longer than ${MAX_TEMPLATE_CHARS} characters`, 'template');
@@ -146,7 +147,8 @@ export function checkTemplateSource(target: string, source: string, accept?: (te
   } catch (err) {
     throw new TransformerError('invalid_template', describeTemplateError(err, source), 'template');
   }
-  for (const type of EVENT_TYPES) {
+  const types = events && events.length && !events.includes('*') ? EVENT_TYPES.filter((t) => events.includes(t)) : EVENT_TYPES;
+  for (const type of types) {
     try {
       // Rendered first: `accept?.(render())` would skip the render when there is no accept.
       const { text } = runTemplate(source, SAMPLE_EVENTS[type], SAMPLE_CONTEXT, target, { strict: true });

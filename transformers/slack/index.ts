@@ -93,8 +93,8 @@ export const slack: Transformer<SlackConfig> = {
     return { ...common, contentType: 'application/json', headers: {}, body: JSON.stringify(message) };
   },
 
-  checkTemplate(template) {
-    checkTemplateSource('slack', template);
+  checkTemplate(template, _config, events) {
+    checkTemplateSource('slack', template, undefined, events);
   },
 
   classify: classifySlack,

@@ -78,8 +78,8 @@ export const teams: Transformer<TeamsConfig> = {
     };
   },
 
-  checkTemplate(template) {
-    checkTemplateSource('teams', template);
+  checkTemplate(template, _config, events) {
+    checkTemplateSource('teams', template, undefined, events);
   },
 
   classify: classifyTeams,

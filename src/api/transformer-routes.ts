@@ -1,0 +1,44 @@
+// What the page needs to build its forms and live previews: the transformers and their
+// settings, and rendering without sending.
+import type { Router } from 'express';
+import { defaultTemplateSource, TRANSFORMERS } from '../../transformers/index.js';
+import { EVENT_TYPES } from '../../transformers/types.js';
+import type { AppContext } from '../context.js';
+import { renderPreview } from '../webhooks/preview.js';
+import { loadWebhook } from '../webhooks/service.js';
+import { HIDDEN } from '../webhooks/view.js';
+import { workspaceOf } from './auth.js';
+
+export function mountTransformerRoutes(r: Router, ctx: AppContext) {
+  r.get('/v1/transformers', (_req, res) => {
+    res.json({
+      data: Object.values(TRANSFORMERS).map((t) => ({
+        name: t.name,
+        label: t.label,
+        configFields: t.configFields,
+        defaultUrl: t.defaultUrl ?? null,
+        templateHelp: t.templateHelp ?? null,
+        defaultTemplates: Object.fromEntries(EVENT_TYPES.map((e) => [e, defaultTemplateSource(t.name, e)])),
+      })),
+    });
+  });
+
+  r.post('/v1/preview', (req, res) => {
+    res.json(renderPreview(ctx.config, req.body));
+  });
+
+  r.post('/v1/webhooks/:id/preview', async (req, res) => {
+    const w = await loadWebhook(ctx, workspaceOf(req).id, req.params.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // The stored settings, with hidden values sent back as shown kept as stored.
+    const config = { ...w.transformerConfig };
+    for (const [k, v] of Object.entries((body.transformerConfig as Record<string, unknown>) ?? {})) if (v !== HIDDEN) config[k] = v;
+    res.json(
+      renderPreview(
+        ctx.config,
+        { transformer: w.transformer, template: w.template, ...body, transformerConfig: config },
+        { webhookId: w.id, webhookUrl: w.url },
+      ),
+    );
+  });
+}

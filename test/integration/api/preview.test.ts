@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { startService, type TestService } from '../../helpers/service.js';
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startService();
+});
+afterAll(async () => {
+  await svc?.close();
+});
+
+test('GET /v1/transformers lists every target with its settings and default templates', async () => {
+  const res = await svc.api('GET', '/v1/transformers');
+  expect(res.status).toBe(200);
+  const names = res.body.data.map((t: { name: string }) => t.name);
+  expect(names).toEqual(['generic', 'slack', 'teams', 'discord', 'pagerduty', 'google-chat']);
+  const pd = res.body.data.find((t: { name: string }) => t.name === 'pagerduty');
+  expect(pd.configFields.find((f: { name: string }) => f.name === 'routingKey')).toMatchObject({ required: true, secret: true });
+  expect(pd.defaultTemplates.error_occurred.length).toBeGreaterThan(10);
+});
+
+test('preview renders an unsaved Slack form with a custom template, without sending', async () => {
+  const res = await svc.api('POST', '/v1/preview', { transformer: 'slack', template: 'Flow {{chatflowName}} finished for {{user}}', event: 'flow_completed' });
+  expect(res.status).toBe(200);
+  const body = JSON.parse(res.body.body);
+  expect(JSON.stringify(body)).toContain('Flow Support triage finished for alice@company.com');
+  expect(res.body.signed).toBe(false);
+});
+
+test('a broken template answers 400 on the template field with its position', async () => {
+  const res = await svc.api('POST', '/v1/preview', { transformer: 'slack', template: '{{#if user}}unclosed' });
+  expect(res.status).toBe(400);
+  expect(res.body.error.field).toBe('template');
+  expect(res.body.error.message).toMatch(/line \d+/);
+});
+
+test('a saved webhook previews with its own transformer; a bad template is refused when saved', async () => {
+  const bad = await svc.api('POST', '/v1/webhooks', { url: 'https://hooks.slack.com/services/T0/B0/xyz', events: ['*'], transformer: 'slack', template: '{{nosuchfield}}' });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.field).toBe('template');
+  const created = await svc.api('POST', '/v1/webhooks', { url: 'https://discord.com/api/webhooks/1/tok', events: ['*'], transformer: 'discord' });
+  expect(created.status).toBe(201);
+  expect(created.body.url).not.toContain('tok');
+  const res = await svc.api('POST', `/v1/webhooks/${created.body.id}/preview`, { event: 'error_occurred' });
+  expect(res.status).toBe(200);
+  const body = JSON.parse(res.body.body);
+  expect(body.embeds[0].title).toMatch(/error|fail/i);
+  expect(body.allowed_mentions).toEqual({ parse: [] });
+});
