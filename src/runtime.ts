@@ -12,6 +12,7 @@ import { createApp, type AppExtensions } from './api/app.js';
 import { createCipher, loadMasterKey } from './util/crypto.js';
 import { createLogger, type Logger } from './util/log.js';
 import { plugins, type Plugin } from './plugins.js';
+import { Bus } from './bus.js';
 
 export interface Roles {
   api: boolean;
@@ -40,7 +41,7 @@ export async function openContext(config: Readonly<Config>, opts: { exclusive?: 
     await db.close();
     throw err;
   }
-  const ctx: AppContext = { config, db, cipher: createCipher(key), log, wake: () => {} };
+  const ctx: AppContext = { config, db, cipher: createCipher(key), log, wake: () => {}, bus: new Bus() };
   return { ctx, db };
 }
 

@@ -31,7 +31,15 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
   });
   const metrics = new Metrics(ctx.db);
   const writer = new ResultWriter(ctx.db, ctx.log, config.FORJINN_DISABLE_AFTER_FAILURES, {
-    onFlushed: (_records, disabled) => disabled.forEach(() => metrics.disabled.inc()),
+    onFlushed: (records, disabled) => {
+      for (const r of records) {
+        if (r.status === 'failed' && r.trigger !== 'test') ctx.bus.emit('delivery.failed', { deliveryId: r.deliveryId, webhookId: r.webhookId, attempt: r.attempt, reason: r.error });
+      }
+      for (const d of disabled) {
+        metrics.disabled.inc();
+        ctx.bus.emit('webhook.disabled', d);
+      }
+    },
   });
   const deps: AttemptDeps = {
     sender,
