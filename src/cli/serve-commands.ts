@@ -1,11 +1,12 @@
 // serve, api, worker, migrate: the service's roles and its schema.
 import { loadConfig } from '../config/config.js';
-import { openContext, startRuntime, type Roles } from '../runtime.js';
+import type { Roles } from '../runtime.js';
 import { parse } from './args.js';
 import type { Command } from './commands.js';
 
 async function runRoles(roles: Roles): Promise<number> {
   const config = loadConfig();
+  const { startRuntime } = await import('../runtime.js');
   const rt = await startRuntime(config, roles);
   if (rt.url) {
     process.stdout.write(`forjinn-webhooks is listening on ${rt.url} (database: ${rt.ctx.db.kind})\n`);
@@ -48,6 +49,7 @@ export const serveCommands: Command[] = [
     usage: 'forjinn-webhooks migrate\n\nRuns the migrations against DATABASE_URL, or the embedded database in DATA_DIR.',
     async run(args) {
       parse(args, {}, 'forjinn-webhooks migrate');
+      const { openContext } = await import('../runtime.js');
       const { ctx } = await openContext(loadConfig());
       await ctx.db.close();
       process.stdout.write('database is up to date\n');

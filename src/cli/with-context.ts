@@ -2,13 +2,14 @@
 // its socket when there is one), do their work and close it.
 import { loadConfig } from '../config/config.js';
 import type { AppContext } from '../context.js';
-import { openContext } from '../runtime.js';
 import { createLogger } from '../util/log.js';
 
 export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
   // Commands print their results; only warnings and errors go to the log (stderr).
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  // Loaded on use: `--help` and usage errors need none of the service.
+  const { openContext } = await import('../runtime.js');
   const { ctx } = await openContext(config, { log });
   try {
     return await fn(ctx);

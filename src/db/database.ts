@@ -6,6 +6,8 @@ import { startEmbedded, SOCKET_PORT, type Embedded } from './embedded.js';
 export interface Database {
   pool: pg.Pool;
   kind: 'postgres' | 'embedded';
+  /** Embedded, reached through another process's socket (that process owns and migrates it). */
+  attached: boolean;
   schema: string;
   /** Connection settings for a dedicated client (LISTEN, migrations). */
   clientConfig: pg.ClientConfig;
@@ -54,6 +56,7 @@ export async function openDatabase(config: Config, opts: OpenOptions = {}): Prom
   return {
     pool,
     kind: embedded ? 'embedded' : 'postgres',
+    attached: embedded ? !embedded.owner : false,
     schema: config.DATABASE_SCHEMA,
     clientConfig,
     async close() {

@@ -2,7 +2,7 @@
 // Unix socket inside DATA_DIR (not a TCP port: a loopback port would let any local user in).
 // A second process (the CLI while `serve` runs) finds the socket and connects through it
 // instead of opening the files a second time, which PGlite does not allow.
-import { mkdirSync, existsSync, unlinkSync, chmodSync } from 'node:fs';
+import { mkdirSync, existsSync, unlinkSync, chmodSync, writeFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -29,6 +29,29 @@ function socketAlive(path: string): Promise<boolean> {
   });
 }
 
+/** Creates owner.pid, or takes it over from a process that no longer exists. */
+function takeLock(path: string): boolean {
+  try {
+    writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  const pid = Number(readFileSync(path, 'utf8'));
+  if (pid && alive(pid)) return false;
+  unlinkSync(path);
+  return takeLock(path);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startEmbedded(dataDir: string, opts: { attach?: boolean } = {}): Promise<Embedded> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -38,20 +61,31 @@ export async function startEmbedded(dataDir: string, opts: { attach?: boolean } 
   if (Buffer.byteLength(socketPath) > 107) {
     throw new Error(`DATA_DIR path is too long for a Unix socket (${socketPath}); use a shorter DATA_DIR`);
   }
-  if (existsSync(socketPath)) {
-    if (await socketAlive(socketPath)) {
+  const lockPath = join(dir, 'owner.pid');
+  // Exactly one process opens the files: it holds owner.pid; others attach through its socket.
+  for (const deadline = Date.now() + 30_000; ; ) {
+    if (existsSync(socketPath) && (await socketAlive(socketPath))) {
       if (opts.attach === false) {
         throw new Error(`another forjinn-webhooks process is serving ${dir}; stop it first or use DATABASE_URL`);
       }
       return { socketDir: dir, owner: false, close: async () => {} };
     }
-    unlinkSync(socketPath); // left by a process that died
+    if (takeLock(lockPath)) break;
+    if (Date.now() > deadline) throw new Error(`${lockPath} is held by a process that does not answer on its socket`);
+    await new Promise((r) => setTimeout(r, 100)); // the owner is still starting, or just stopping
   }
+  if (existsSync(socketPath)) unlinkSync(socketPath); // left by a process that died
   const db = await PGlite.create({ dataDir: join(dir, 'pgdata') });
   // Several pool connections share the one PGlite session; the server keeps a transaction's
   // statements together, so transactions from different connections never interleave.
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 64 });
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    await db.close();
+    unlinkSync(lockPath);
+    throw err;
+  }
   chmodSync(socketPath, 0o600);
   return {
     socketDir: dir,
@@ -60,6 +94,7 @@ export async function startEmbedded(dataDir: string, opts: { attach?: boolean } 
       await server.stop();
       await db.close();
       if (existsSync(socketPath)) unlinkSync(socketPath);
+      if (existsSync(lockPath)) unlinkSync(lockPath);
     },
   };
 }

@@ -1,16 +1,46 @@
-// The same node-pg-migrate migrations on PGlite and PostgreSQL. Concurrent starts wait on
-// node-pg-migrate's advisory lock instead of failing.
+// The same node-pg-migrate migrations on PGlite and PostgreSQL. Concurrent starts must not break
+// each other: node-pg-migrate creates its table before taking its lock, so we take a session
+// advisory lock first (other processes on PostgreSQL wait), and queue runs inside one process
+// (PGlite has a single session, where an advisory lock excludes nobody).
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Database } from './database.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+/** Any constant works; it only has to be the same for every forjinn-webhooks process. */
+const LOCK_ID = 0x666a7768; // "fjwh"
 
-export async function migrate(db: Database): Promise<string[]> {
+let queue: Promise<unknown> = Promise.resolve();
+
+export function migrate(db: Database): Promise<string[]> {
+  // PGlite's owner migrates; a process attached to its socket shares its one session, where
+  // the lock would exclude nobody, so it waits for the owner's migrations instead.
+  if (db.attached) return waitForOwner(db).then(() => []);
+  const run = queue.then(() => migrateNow(db));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function waitForOwner(db: Database): Promise<void> {
+  const wanted = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const { rows } = await db.pool
+      .query<{ name: string }>('select name from pgmigrations')
+      .catch(() => ({ rows: [] as { name: string }[] }));
+    const done = new Set(rows.map((r) => r.name));
+    if (wanted.every((w) => done.has(w))) return;
+    if (Date.now() > deadline) throw new Error('the process serving DATA_DIR has not finished its migrations; is it an older version?');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function migrateNow(db: Database): Promise<string[]> {
   const client = new pg.Client(db.clientConfig);
   await client.connect();
   try {
+    await client.query('select pg_advisory_lock($1)', [LOCK_ID]);
     const ran = await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,
@@ -19,11 +49,12 @@ export async function migrate(db: Database): Promise<string[]> {
       schema: db.schema,
       createSchema: true,
       checkOrder: true,
-      advisoryLockMode: 'wait',
+      noLock: true,
       log: () => {},
     });
     return ran.map((m) => m.name);
   } finally {
+    await client.query('select pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
     await client.end();
   }
 }

@@ -1,6 +1,8 @@
 // The Discord embed, built with discord.js's EmbedBuilder (which validates each field) and cut to
 // fit Discord's limits, including the 6000-character total the builder does not check.
-import { EmbedBuilder, embedLength, type APIEmbed, type APIEmbedField } from 'discord.js';
+// discord.js's builders package (what discord.js re-exports), without loading the whole client.
+import { EmbedBuilder, embedLength } from '@discordjs/builders';
+import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { EventView, Status } from '../shared/event-view.js';
 import { escapeDiscord, truncate, truncateMarkup } from '../shared/text.js';
 import { TransformerError } from '../types.js';

@@ -1,6 +1,7 @@
 // Text handling shared by every target: cutting to a vendor limit without breaking a character
 // or the markup around the cut, and escaping user or model text for each target's markup.
-import { escapeMarkdown } from 'discord.js';
+// discord.js's own formatter and builder packages: the same code, without loading the whole client.
+import { escapeMarkdown } from '@discordjs/formatters';
 
 export const ELLIPSIS = '…';
 
