@@ -8,7 +8,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
-  testTimeout: 30000,
+  // Generous: a PGlite start is ~4 s on a quiet machine but several times that on a busy one.
+  testTimeout: 120000,
   // Each integration file starts its own database; two at a time fit a 2-core machine.
   maxWorkers: 2,
 };

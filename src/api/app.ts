@@ -18,6 +18,7 @@ export interface AppExtensions {
 }
 
 export const JSON_LIMIT = 1024 * 1024;
+export const BATCH_LIMIT = 16 * 1024 * 1024;
 
 export function createApp(ctx: AppContext, ext: AppExtensions = {}): Express {
   const app = express();
@@ -41,7 +42,10 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): Express {
   const v1 = express.Router();
   // Only /v1 paths enter the API (and its key check); anything else falls through to a 404.
   v1.use((req, _res, next) => next(req.path.startsWith('/v1/') ? undefined : 'router'));
-  v1.use(express.json({ limit: JSON_LIMIT, strict: false, type: ['application/json', 'application/*+json'] }));
+  const json = express.json({ limit: JSON_LIMIT, strict: false, type: ['application/json', 'application/*+json'] });
+  // A batch holds up to 500 events: it gets a larger body limit than one event's 1 MiB.
+  const batchJson = express.json({ limit: BATCH_LIMIT, strict: false, type: ['application/json', 'application/*+json'] });
+  v1.use((req, res, next) => (req.path === '/v1/events/batch' ? batchJson : json)(req, res, next));
   v1.use(requireApiKey(ctx));
   mountWebhookRoutes(v1, ctx);
   mountTransformerRoutes(v1, ctx);

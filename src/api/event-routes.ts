@@ -2,6 +2,7 @@
 import type { Router } from 'express';
 import type { Engine } from '../delivery/engine.js';
 import { ingestEvent } from '../events/ingest.js';
+import { ingestBatch } from '../events/batch.js';
 import { notFound } from '../errors.js';
 import { getEvent, listEvents } from '../events/queries.js';
 import { parseLimit } from '../delivery/log-queries.js';
@@ -12,6 +13,10 @@ export function mountEventRoutes(r: Router, engine: Engine) {
   r.post('/v1/events', async (req, res) => {
     const result = await ingestEvent(ctx, workspaceOf(req), req.body, req.get('idempotency-key') ?? undefined);
     res.status(result.status).json(result.body);
+  });
+
+  r.post('/v1/events/batch', async (req, res) => {
+    res.json(await ingestBatch(ctx, workspaceOf(req), req.body));
   });
 
   r.get('/v1/events', async (req, res) => {

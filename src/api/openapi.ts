@@ -20,6 +20,7 @@ const SCHEMAS: Record<string, unknown> = {
   RotateSecret: jsonSchema(rotateSecretSchema),
   Preview: jsonSchema(previewSchema),
   Event: { oneOf: Object.values(EVENT_SCHEMAS).map((s) => jsonSchema(s)) },
+  EventBatch: { type: 'object', required: ['events'], properties: { events: { type: 'array', minItems: 1, maxItems: 500, items: { $ref: '#/components/schemas/Event' } } } },
   SendTest: {
     type: 'object',
     additionalProperties: false,

@@ -7,6 +7,7 @@ import type { Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { parseInput } from '../util/validate.js';
 import { EVENT_SCHEMAS, eventTypeSchema } from './schemas.js';
+import { batcherFor } from './batcher.js';
 import type { EventType } from '../../transformers/types.js';
 
 export interface IngestResult {
@@ -56,55 +57,77 @@ export function prepareEvent(raw: unknown, workspaceName: string, idempotencyKey
 }
 
 // Filters: an empty or absent list matches everything; a non-empty one must contain the
-// event's id of that kind (an event without that id does not match).
+// event's id of that kind (an event without that id does not match). One statement for a whole
+// batch: it is its own transaction, so every event in it and all its deliveries commit together.
 const INGEST_SQL = `
-with targets as (
-  select w.id, coalesce(w.max_attempts, $10) as attempt_limit from webhooks w
-  where w.workspace_id = $1 and w.enabled and w.deleted_at is null
-    and ($3 = any(w.events) or '*' = any(w.events))
-    and (coalesce(jsonb_array_length(w.filters->'chatflowIds'), 0) = 0 or w.filters->'chatflowIds' ? $6)
-    and (coalesce(jsonb_array_length(w.filters->'agentIds'), 0) = 0 or w.filters->'agentIds' ? $7)
-    and (coalesce(jsonb_array_length(w.filters->'datasetIds'), 0) = 0 or w.filters->'datasetIds' ? $8)
-    and ($9::uuid is null or w.id = $9::uuid)
+with given as (
+  select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+    with ordinality as i(external_id, event_type, payload, chatflow_id, agent_id, dataset_id, ord)
+),
+-- The same id twice in one batch: the first one counts, the rest are duplicates.
+input as (select distinct on (external_id) * from given order by external_id, ord),
+matches as (
+  select i.external_id, w.id as webhook_id, coalesce(w.max_attempts, $8) as attempt_limit
+  from input i join webhooks w on w.workspace_id = $1 and w.enabled and w.deleted_at is null
+    and (i.event_type = any(w.events) or '*' = any(w.events))
+    and (coalesce(jsonb_array_length(w.filters->'chatflowIds'), 0) = 0 or w.filters->'chatflowIds' ? i.chatflow_id)
+    and (coalesce(jsonb_array_length(w.filters->'agentIds'), 0) = 0 or w.filters->'agentIds' ? i.agent_id)
+    and (coalesce(jsonb_array_length(w.filters->'datasetIds'), 0) = 0 or w.filters->'datasetIds' ? i.dataset_id)
 ),
 ev as (
-  insert into events (workspace_id, external_id, event_type, payload, is_test, deliveries_count)
-  select $1, $2, $3, $4, $5, (select count(*) from targets)
+  insert into events (workspace_id, external_id, event_type, payload, deliveries_count)
+  select $1, i.external_id, i.event_type, i.payload, (select count(*) from matches m where m.external_id = i.external_id)
+  from input i
   on conflict (workspace_id, external_id) do nothing
-  returning id, deliveries_count
+  returning id, external_id, event_type, deliveries_count
 ),
 d as (
   insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit)
-  select $1, t.id, ev.id, $3, t.attempt_limit from ev, targets t
-  returning id
+  select $1, m.webhook_id, ev.id, ev.event_type, m.attempt_limit from ev join matches m on m.external_id = ev.external_id
+  returning 1
 )
-select ev.id, ev.deliveries_count::int as deliveries, (select array_agg(id) from d) as delivery_ids,
+select ev.external_id, ev.deliveries_count::int as deliveries,
   -- Workers in other processes listen (PostgreSQL only); sent at commit, not before.
-  case when $11 and ev.deliveries_count > 0 then pg_notify('forjinn_deliveries', '') end as notified
+  case when $9 and ev.deliveries_count > 0 then pg_notify('forjinn_deliveries', '') end as notified
 from ev`;
 
-export interface Inserted {
-  eventId: string;
+export interface EventOutcome {
+  id: string;
   deliveries: number;
-  deliveryIds: string[];
+  /** The id was seen before (or earlier in the same batch): nothing new was stored. */
+  duplicate: boolean;
 }
 
-/** Writes the event and its deliveries; undefined when the id already exists. */
-export async function insertEvent(
+/** Writes events and their deliveries in one statement; one outcome per event, in order. */
+export async function insertEvents(
   db: Queryable,
   workspaceId: string,
-  ev: PreparedEvent,
+  events: PreparedEvent[],
   defaultAttempts: number,
   notify: boolean,
-  onlyWebhookId?: string,
-): Promise<Inserted | undefined> {
-  const { rows } = await db.query<{ id: string; deliveries: number; delivery_ids: string[] | null }>({
-    name: onlyWebhookId ? undefined : 'ingest-event',
+): Promise<EventOutcome[]> {
+  const col = <T>(f: (e: PreparedEvent) => T) => events.map(f);
+  const { rows } = await db.query<{ external_id: string; deliveries: number }>({
+    name: 'ingest-events',
     text: INGEST_SQL,
-    values: [workspaceId, ev.id, ev.type, ev.payload, ev.isTest, ev.chatflowId, ev.agentId, ev.datasetId, onlyWebhookId ?? null, defaultAttempts, notify],
+    values: [workspaceId, col((e) => e.id), col((e) => e.type), col((e) => e.payload), col((e) => e.chatflowId), col((e) => e.agentId), col((e) => e.datasetId), defaultAttempts, notify],
   });
-  if (!rows[0]) return undefined;
-  return { eventId: rows[0].id, deliveries: rows[0].deliveries, deliveryIds: rows[0].delivery_ids ?? [] };
+  const created = new Map(rows.map((r) => [r.external_id, r.deliveries]));
+  const missing = events.filter((e) => !created.has(e.id)).map((e) => e.id);
+  const existing = new Map<string, number>();
+  if (missing.length) {
+    const { rows: old } = await db.query<{ external_id: string; deliveries: number }>(
+      'select external_id, deliveries_count as deliveries from events where workspace_id = $1 and external_id = any($2::text[])',
+      [workspaceId, missing],
+    );
+    for (const r of old) existing.set(r.external_id, r.deliveries);
+  }
+  const seen = new Set<string>();
+  return events.map((e) => {
+    const first = created.has(e.id) && !seen.has(e.id);
+    seen.add(e.id);
+    return { id: e.id, deliveries: first ? created.get(e.id)! : (existing.get(e.id) ?? created.get(e.id) ?? 0), duplicate: !first };
+  });
 }
 
 export async function ingestEvent(
@@ -114,14 +137,8 @@ export async function ingestEvent(
   idempotencyKey?: string,
 ): Promise<IngestResult> {
   const ev = prepareEvent(raw, workspace.name, idempotencyKey);
-  const inserted = await insertEvent(ctx.db.pool, workspace.id, ev, ctx.config.FORJINN_RETRY_DELAYS.length + 1, ctx.db.kind === 'postgres');
-  if (inserted) {
-    if (inserted.deliveries > 0) ctx.wake();
-    return { status: 202, body: { id: ev.id, deliveries: inserted.deliveries } };
-  }
-  const { rows } = await ctx.db.pool.query<{ deliveries: number }>(
-    'select deliveries_count as deliveries from events where workspace_id = $1 and external_id = $2',
-    [workspace.id, ev.id],
-  );
-  return { status: 200, body: { id: ev.id, deliveries: rows[0]?.deliveries ?? 0, duplicate: true } };
+  const out = await batcherFor(ctx).add(workspace.id, ev);
+  if (out.duplicate) return { status: 200, body: { id: out.id, deliveries: out.deliveries, duplicate: true } };
+  if (out.deliveries > 0) ctx.wake();
+  return { status: 202, body: { id: out.id, deliveries: out.deliveries } };
 }

@@ -1,0 +1,222 @@
+// What every scenario needs: a service process (PostgreSQL or embedded), a receiver that answers
+// 204 and notes when each event arrived, a load generator, and the raw ceiling.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Pool, request } from 'undici';
+import pg from 'pg';
+
+const BIN = fileURLToPath(new URL('../bin/forjinn-webhooks.js', import.meta.url));
+export const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface Service {
+  url: string;
+  key: string;
+  proc: ChildProcess;
+  env: Record<string, string>;
+  peakRssMb: () => number;
+  stop(): Promise<void>;
+}
+
+/** Peak RSS of a process, from /proc (Linux), sampled every 100 ms. */
+function rssSampler(pid: number) {
+  let peak = 0;
+  const t = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch {
+      /* gone */
+    }
+  }, 100);
+  t.unref();
+  return { peak: () => peak, stop: () => clearInterval(t) };
+}
+
+export async function startService(opts: { embedded?: boolean; env?: Record<string, string>; role?: string } = {}): Promise<Service> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fjw-bench-'));
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    FORJINN_MASTER_KEY: randomBytes(32).toString('base64'),
+    FORJINN_CONCURRENCY: '256',
+    FORJINN_ENDPOINT_CONCURRENCY: '128',
+    FORJINN_POLL_INTERVAL_MS: '200',
+    ...(opts.embedded ? {} : { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: '20' }),
+    ...opts.env,
+  };
+  const proc = spawn(process.execPath, [BIN, opts.role ?? 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 120_000);
+    const check = () => /fjk_\S+\n/.test(out) && (clearTimeout(t), resolve());
+    proc.stdout!.on('data', check);
+    proc.once('exit', (c) => reject(new Error(`service exited ${c}:\n${out}`)));
+  });
+  const rss = rssSampler(proc.pid!);
+  return {
+    url: /listening on (http:\/\/\S+)/.exec(out)![1],
+    key: /\n\s+(fjk_\S+)\n/.exec(out)![1],
+    proc,
+    env,
+    peakRssMb: rss.peak,
+    async stop() {
+      rss.stop();
+      await new Promise<void>((r) => {
+        if (proc.exitCode !== null) return r();
+        proc.once('exit', () => r());
+        proc.kill('SIGTERM');
+      });
+      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.embedded) {
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        await c.query(`drop schema if exists ${env.DATABASE_SCHEMA} cascade`);
+        await c.end();
+      }
+    },
+  };
+}
+
+export interface Receiver {
+  url: string;
+  /** event id → arrival time (ms, performance.now()) of its first delivery. */
+  arrivals: Map<string, number>;
+  count: () => number;
+  onCount(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Answers 204 at once (or after `delayMs` for paths starting with /slow). */
+export async function startReceiver(delayMs = 0): Promise<Receiver> {
+  const arrivals = new Map<string, number>();
+  let count = 0;
+  const waiters: Array<{ n: number; done: () => void }> = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const now = performance.now();
+      const answer = () => res.writeHead(204).end();
+      if (req.url?.startsWith('/slow')) return void setTimeout(answer, delayMs);
+      answer();
+      count++;
+      const m = /"id":"([^"]+)"/.exec(Buffer.concat(chunks).toString('utf8'));
+      if (m && !arrivals.has(m[1])) arrivals.set(m[1], now);
+      for (const w of waiters.filter((x) => count >= x.n)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done();
+      }
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals,
+    count: () => count,
+    onCount: (n) => (count >= n ? Promise.resolve() : new Promise((done) => waiters.push({ n, done }))),
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+export async function api(svc: Service, method: string, path: string, body?: unknown) {
+  const res = await request(`${svc.url}${path}`, {
+    method: method as 'POST',
+    headers: { authorization: `Bearer ${svc.key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+export function event(i: number, run: string) {
+  return JSON.stringify({
+    event: 'flow_completed',
+    id: `${run}-${i}`,
+    chatflowId: '3f1c2a9e-4b6d-4e8f-9a7b-2c1d0e9f8a7b',
+    chatflowName: 'Support triage',
+    user: 'alice@company.com',
+    input: 'Summarise ticket 4211 and suggest a reply',
+    output: 'The customer cannot export invoices since the 2.3 upgrade. Suggested reply: apologise, confirm the known bug, share the CSV workaround.',
+    meta: { duration_ms: 1523, token_usage: 320 },
+  });
+}
+
+/**
+ * Posts `total` events, one per request, over `connections` keep-alive connections; optionally
+ * paced to `ratePerSec`. Returns when every request was answered 202, with each 202's time.
+ */
+export async function pushEvents(svc: Service, total: number, run: string, opts: { connections?: number; ratePerSec?: number } = {}) {
+  const pool = new Pool(svc.url, { connections: opts.connections ?? 32, pipelining: 1 });
+  const accepted = new Map<string, number>();
+  let next = 0;
+  const started = performance.now();
+  const headers = { authorization: `Bearer ${svc.key}`, 'content-type': 'application/json' };
+  const workerLoop = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= total) return;
+      if (opts.ratePerSec) {
+        const due = started + (i * 1000) / opts.ratePerSec;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      const res = await pool.request({ path: '/v1/events', method: 'POST', headers, body: event(i, run) });
+      await res.body.dump();
+      if (res.statusCode !== 202) throw new Error(`ingest answered ${res.statusCode}`);
+      accepted.set(`${run}-${i}`, performance.now());
+    }
+  };
+  await Promise.all(Array.from({ length: opts.connections ?? 32 }, workerLoop));
+  await pool.close();
+  return { accepted, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The same receiver hit directly with undici at the same concurrency: what the hardware allows. */
+export async function rawCeiling(rx: Receiver, total: number, concurrency: number): Promise<number> {
+  const pool = new Pool(rx.url, { connections: concurrency, pipelining: 1 });
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const res = await pool.request({ path: '/raw', method: 'POST', headers: { 'content-type': 'application/json' }, body: event(i, 'raw') });
+        await res.body.dump();
+      }
+    }),
+  );
+  await pool.close();
+  return total / ((performance.now() - t0) / 1000);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function latencies(accepted: Map<string, number>, arrivals: Map<string, number>): number[] {
+  const out: number[] = [];
+  for (const [id, at] of accepted) {
+    const got = arrivals.get(id);
+    if (got !== undefined) out.push(Math.max(0, got - at));
+  }
+  return out.sort((a, b) => a - b);
+}
