@@ -38,6 +38,30 @@ function rssSampler(pid: number) {
   return { peak: () => peak, stop: () => clearInterval(t) };
 }
 
+/** A `worker` process on the same database as `svc`. */
+export async function startWorker(svc: Service): Promise<{ peakRssMb: () => number; stop(): Promise<void> }> {
+  const proc = spawn(process.execPath, [BIN, 'worker'], { env: svc.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 120_000);
+    proc.stdout!.on('data', () => /worker running/.test(out) && (clearTimeout(t), resolve()));
+    proc.once('exit', (c) => reject(new Error(`worker exited ${c}:\n${out}`)));
+  });
+  const rss = rssSampler(proc.pid!);
+  return {
+    peakRssMb: rss.peak,
+    stop: () =>
+      new Promise<void>((r) => {
+        rss.stop();
+        if (proc.exitCode !== null) return r();
+        proc.once('exit', () => r());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
 export async function startService(opts: { embedded?: boolean; env?: Record<string, string>; role?: string } = {}): Promise<Service> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fjw-bench-'));
   const schema = `bench_${randomBytes(4).toString('hex')}`;
@@ -145,11 +169,11 @@ export async function api(svc: Service, method: string, path: string, body?: unk
   return text ? JSON.parse(text) : undefined;
 }
 
-export function event(i: number, run: string) {
+export function event(i: number, run: string, chatflowEvery = 0) {
   return JSON.stringify({
     event: 'flow_completed',
     id: `${run}-${i}`,
-    chatflowId: '3f1c2a9e-4b6d-4e8f-9a7b-2c1d0e9f8a7b',
+    chatflowId: chatflowEvery && i % chatflowEvery === 0 ? 'cf-slow' : '3f1c2a9e-4b6d-4e8f-9a7b-2c1d0e9f8a7b',
     chatflowName: 'Support triage',
     user: 'alice@company.com',
     input: 'Summarise ticket 4211 and suggest a reply',
@@ -162,7 +186,7 @@ export function event(i: number, run: string) {
  * Posts `total` events, one per request, over `connections` keep-alive connections; optionally
  * paced to `ratePerSec`. Returns when every request was answered 202, with each 202's time.
  */
-export async function pushEvents(svc: Service, total: number, run: string, opts: { connections?: number; ratePerSec?: number } = {}) {
+export async function pushEvents(svc: Service, total: number, run: string, opts: { connections?: number; ratePerSec?: number; chatflowEvery?: number } = {}) {
   const pool = new Pool(svc.url, { connections: opts.connections ?? 32, pipelining: 1 });
   const accepted = new Map<string, number>();
   let next = 0;
@@ -177,7 +201,7 @@ export async function pushEvents(svc: Service, total: number, run: string, opts:
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      const res = await pool.request({ path: '/v1/events', method: 'POST', headers, body: event(i, run) });
+      const res = await pool.request({ path: '/v1/events', method: 'POST', headers, body: event(i, run, opts.chatflowEvery) });
       await res.body.dump();
       if (res.statusCode !== 202) throw new Error(`ingest answered ${res.statusCode}`);
       accepted.set(`${run}-${i}`, performance.now());

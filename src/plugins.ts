@@ -15,5 +15,6 @@ export interface PluginFactory {
 }
 
 import { deliveryPlugin } from './delivery/engine.js';
+import { slackPlugin } from './slack/plugin.js';
 
-export const plugins: PluginFactory[] = [deliveryPlugin];
+export const plugins: PluginFactory[] = [deliveryPlugin, slackPlugin];

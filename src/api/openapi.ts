@@ -56,7 +56,14 @@ function operation(r: RouteDoc) {
   };
 }
 
+let cached: unknown;
+
+/** Built once: the document depends only on the code. */
 export function openApiDocument() {
+  return (cached ??= build());
+}
+
+function build() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of ROUTES) (paths[r.path] ??= {})[r.method] = operation(r);
   return {

@@ -43,4 +43,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/preview', summary: 'Render a sample event with a transformer and template, without sending', tag: 'transformers', body: 'Preview' },
   { method: 'post', path: '/v1/webhooks/{id}/preview', summary: "Render a sample (or given) event with the webhook's transformer and template, without sending", tag: 'webhooks', body: 'Preview' },
   { method: 'post', path: '/v1/events/batch', summary: 'Report up to 500 events in one request; each validated and idempotent on its own, answered one by one', tag: 'events', body: 'EventBatch' },
+  { method: 'post', path: '/slack/events', summary: 'The Slack app: slash commands, button clicks and events, signed by Slack (only when the Slack app is on)', tag: 'slack', public: true },
+  { method: 'get', path: '/v1/slack/links', summary: 'The Slack teams linked to this workspace', tag: 'slack' },
+  { method: 'post', path: '/v1/slack/links', summary: 'Link a Slack team to this workspace: body {"team":"T0123ABCD"}; 200 when already linked, 409 when linked to another', tag: 'slack', status: 201 },
+  { method: 'delete', path: '/v1/slack/links/{team}', summary: 'Unlink a Slack team from this workspace', tag: 'slack', status: 204 },
 ];

@@ -3,6 +3,7 @@ import { apiKeyCommands } from './api-key-commands.js';
 import { serveCommands } from './serve-commands.js';
 import { webhookCommands } from './webhook-commands.js';
 import { deliveryCommands } from './delivery-commands.js';
+import { slackCommands } from './slack-commands.js';
 
 export interface Command {
   name: string;
@@ -11,7 +12,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [...serveCommands, ...apiKeyCommands, ...webhookCommands, ...deliveryCommands];
+export const COMMANDS: Command[] = [...serveCommands, ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...slackCommands];
 
 export function findCommand(argv: string[]): { command: Command; args: string[] } | undefined {
   const two = COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`);

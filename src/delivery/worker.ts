@@ -75,11 +75,13 @@ export class Worker {
     });
   };
 
+  /** Webhooks that hold their share already: claims skip them, so a slow one cannot take every slot. */
   private saturated(): string[] {
     const out: string[] = [];
+    const share = Math.max(1, Math.floor(this.ctx.config.FORJINN_CONCURRENCY / 2));
     for (const [id, q] of this.queues) {
       const c = this.cache.get(id)?.concurrency ?? 1;
-      if (q.size + q.pending >= c * BUFFER_PER_SLOT) out.push(id);
+      if (q.size + q.pending >= Math.min(c * BUFFER_PER_SLOT, share)) out.push(id);
     }
     return out;
   }

@@ -1,0 +1,65 @@
+// slack link|unlink|links: which Forjinn workspace a Slack team's /forjinn commands act on.
+// The operator's door: a team linked to another workspace is moved, and the output says so.
+import { findWorkspace } from '../auth/api-keys.js';
+import { linkTeam, listLinks, unlinkTeam } from '../slack/links.js';
+import { CliError, parse, required } from './args.js';
+import type { Command } from './commands.js';
+import { cli, workspaceId } from './webhook-commands.js';
+import { withContext } from './with-context.js';
+
+const LINK = 'forjinn-webhooks slack link --team <T0123ABCD> --workspace <name>';
+const UNLINK = 'forjinn-webhooks slack unlink --team <T0123ABCD>';
+const LINKS = 'forjinn-webhooks slack links [--workspace <name>]';
+
+export const slackCommands: Command[] = [
+  {
+    name: 'slack link',
+    summary: 'Link a Slack team to a workspace: its /forjinn commands act on that workspace',
+    usage:
+      `${LINK}\n\nThe team id is the team_id Slack sends (Slack: click the workspace name → Settings; it starts with T).\n` +
+      'A team already linked to another workspace is moved to this one.',
+    async run(args) {
+      const { values } = parse(args, { team: { type: 'string' }, workspace: { type: 'string' } }, LINK);
+      const team = required(values.team, '--team', LINK);
+      const name = required(values.workspace, '--workspace', LINK);
+      const result = await withContext((ctx) =>
+        cli(async () => {
+          const workspace = await findWorkspace(ctx.db.pool, name);
+          if (!workspace) throw new CliError(`no workspace named "${name}" (create one with: forjinn-webhooks api-key create --workspace ${name})`);
+          return linkTeam(ctx.db.pool, team, workspace, { linkedBy: 'cli', replace: true });
+        }),
+      );
+      const { link, created, previous } = result;
+      if (!created) process.stdout.write(`${link.team} is already linked to workspace "${link.workspace.name}"\n`);
+      else process.stdout.write(`linked Slack team ${link.team} to workspace "${link.workspace.name}"${previous ? ` (was "${previous}")` : ''}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'slack unlink',
+    summary: 'Unlink a Slack team; its commands then answer how to link it',
+    usage: UNLINK,
+    async run(args) {
+      const { values } = parse(args, { team: { type: 'string' } }, UNLINK);
+      const team = required(values.team, '--team', UNLINK);
+      const removed = await withContext((ctx) => cli(() => unlinkTeam(ctx.db.pool, team)));
+      if (!removed) throw new CliError(`Slack team ${team} is not linked`);
+      process.stdout.write(`unlinked Slack team ${team}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'slack links',
+    summary: 'List the Slack teams and the workspaces they are linked to',
+    usage: LINKS,
+    async run(args) {
+      const { values } = parse(args, { workspace: { type: 'string' } }, LINKS);
+      const links = await withContext(async (ctx) =>
+        listLinks(ctx.db.pool, values.workspace ? await workspaceId(ctx, values.workspace) : undefined),
+      );
+      if (links.length === 0) process.stdout.write(`no Slack teams linked (link one with: ${LINK})\n`);
+      for (const l of links) process.stdout.write(`${l.team}  ${l.workspace.name}  ${l.linkedBy}  ${l.createdAt.toISOString()}\n`);
+      return 0;
+    },
+  },
+];

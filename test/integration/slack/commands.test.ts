@@ -1,0 +1,191 @@
+// The Slack app behind the service's own HTTP server, driven by requests signed and
+// form-encoded as Slack sends them: who is let in, linking, and every /forjinn webhook command.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startService, type TestService } from '../../helpers/service.js';
+import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { eventually } from '../../helpers/eventually.js';
+import { mountedRoutes } from '../../helpers/routes.js';
+import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
+
+const TEAM = 'T0LINKED1';
+const ADMIN = 'U0ADMIN01';
+let svc: TestService;
+let fake: FakeSlack;
+let receiver: Receiver;
+let slack: ReturnType<typeof slackClient>;
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  receiver = await startReceiver();
+  svc = await startService({
+    SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: fake.apiUrl,
+    SLACK_ADMIN_USERS: `${ADMIN}, U0ADMIN02`,
+  });
+  slack = slackClient(svc.url, SLACK_EXAMPLE.secret, fake, { team: TEAM, channel: 'C0CHANNEL1', channelName: 'alerts', user: ADMIN });
+  const linked = await svc.api('POST', '/v1/slack/links', { team: TEAM });
+  expect(linked.status).toBe(201);
+}, 60_000);
+
+afterAll(async () => {
+  await svc?.close();
+  await fake?.close();
+  await receiver?.close();
+});
+
+describe('requests from Slack', () => {
+  test('a request signed with the signing secret is answered', async () => {
+    const res = await slack.command('help');
+    expect(res.status).toBe(200);
+    expect(res.body.response_type).toBe('ephemeral');
+    expect(res.text).toContain('/forjinn webhook add <url>');
+  });
+
+  test('a bad signature is refused with 401 and nothing is answered', async () => {
+    const res = await slack.command('webhook list', {}, { signature: `v0=${'0'.repeat(64)}` });
+    expect(res.status).toBe(401);
+    const wrongSecret = slackClient(svc.url, 'not-the-signing-secret', fake, { team: TEAM, channel: 'C0CHANNEL1', channelName: 'alerts', user: ADMIN });
+    expect((await wrongSecret.command('help')).status).toBe(401);
+  });
+
+  test('a timestamp over 5 minutes old is refused; one inside the window is not', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect((await slack.command('help', {}, { timestamp: now - 5 * 60 - 10 })).status).toBe(401);
+    expect((await slack.command('help', {}, { timestamp: now - 4 * 60 })).status).toBe(200);
+  });
+
+  test("Slack's own example request, correctly signed but years old, cannot be replayed", async () => {
+    const res = await slack.post(SLACK_EXAMPLE.body, { timestamp: Number(SLACK_EXAMPLE.timestamp), signature: SLACK_EXAMPLE.signature });
+    expect(res.status).toBe(401);
+  });
+
+  test('a command from an unlinked team says how to link it and changes nothing', async () => {
+    const before = (await svc.api('GET', '/v1/webhooks')).body.data.length;
+    const res = await slack.command('webhook add https://example.com/unlinked', { team: 'T0STRANGER' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('not linked');
+    expect(res.text).toContain('forjinn-webhooks slack link --team T0STRANGER --workspace');
+    expect((await svc.api('GET', '/v1/webhooks')).body.data.length).toBe(before);
+  });
+});
+
+describe('linking from the web API', () => {
+  test('link, list, conflict with another workspace, unlink; a bad team id names the field', async () => {
+    expect((await svc.api('POST', '/v1/slack/links', { team: TEAM })).status).toBe(200);
+    const other = await svc.newWorkspaceKey('other-team');
+    const taken = await svc.api('POST', '/v1/slack/links', { team: TEAM }, other);
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe('conflict');
+    const bad = await svc.api('POST', '/v1/slack/links', { team: 'nope' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('team');
+    expect((await svc.api('POST', '/v1/slack/links', {})).body.error.field).toBe('team');
+
+    expect((await svc.api('POST', '/v1/slack/links', { team: 'T0SECOND1' }, other)).status).toBe(201);
+    expect((await svc.api('GET', '/v1/slack/links', undefined, other)).body.data).toEqual([
+      expect.objectContaining({ team: 'T0SECOND1', workspace: 'other-team', linkedBy: 'api' }),
+    ]);
+    expect((await svc.api('GET', '/v1/slack/links')).body.data.map((l: any) => l.team)).toEqual([TEAM]);
+    expect((await slack.command('help', { team: 'T0SECOND1' })).text).toContain('*other-team*');
+    expect((await svc.api('DELETE', '/v1/slack/links/T0SECOND1')).status).toBe(404); // not this workspace's
+    expect((await svc.api('DELETE', '/v1/slack/links/T0SECOND1', undefined, other)).status).toBe(204);
+    expect((await slack.command('webhook list', { team: 'T0SECOND1' })).text).toContain('not linked');
+  });
+
+  test('every route the Slack app mounts is in the OpenAPI document', async () => {
+    const doc = await (await fetch(`${svc.url}/openapi.json`)).json();
+    const routes = mountedRoutes(svc.rt);
+    expect(routes).toEqual(expect.arrayContaining([['post', '/slack/events'], ['post', '/v1/slack/links']]));
+    expect(routes.filter(([m, p]) => !doc.paths[p]?.[m])).toEqual([]);
+  });
+});
+
+describe('/forjinn webhook …', () => {
+  let id = '';
+  let secret = '';
+
+  test('add creates the webhook and shows its id and secret to the caller only', async () => {
+    const res = await slack.command(`webhook add ${receiver.url}/hooks/slack-made flow_completed error_occurred --chatflow cf-1`);
+    expect(res.status).toBe(200);
+    expect(res.body.response_type).toBe('ephemeral');
+    id = /`([0-9a-f-]{36})`/.exec(res.text)![1];
+    secret = /`(whsec_[A-Za-z0-9+/=]+)`/.exec(res.text)![1];
+    const got = await svc.api('GET', `/v1/webhooks/${id}`);
+    expect(got.body).toMatchObject({ url: `${receiver.url}/hooks/slack-made`, events: ['flow_completed', 'error_occurred'], enabled: true, hasSecret: true });
+    expect(got.body.filters).toEqual({ chatflowIds: ['cf-1'] });
+    expect(got.body.description).toContain('added from Slack');
+    expect(svc.logs.join('')).not.toContain(secret);
+  });
+
+  test('add with a given secret and transformer goes through the same validation as the API', async () => {
+    const ok = await slack.command(`webhook add <${receiver.url}/hooks/two> --secret "a-slack-given-secret-123"`);
+    expect(ok.text).toContain('a-slack-given-secret-123');
+    const badUrl = await slack.command('webhook add ftp://example.com/x');
+    expect(badUrl.text).toContain('url: must be an http or https URL');
+    expect(badUrl.text).toContain('usage: `/forjinn webhook add <url>');
+    const badEvent = await slack.command('webhook add https://example.com/x flow_finished');
+    expect(badEvent.text).toContain('events.0: must be one of');
+    const badTransformer = await slack.command('webhook add https://example.com/x --transformer fax');
+    expect(badTransformer.text).toContain('transformer: unknown transformer');
+    const noUrl = await slack.command('webhook add');
+    expect(noUrl.text).toContain('missing the URL');
+    const badFlag = await slack.command('webhook add https://example.com/x --colour red');
+    expect(badFlag.text).toContain("Unknown option '--colour'");
+    for (const r of [badUrl, badEvent, badTransformer, noUrl, badFlag]) expect(r.text).not.toMatch(/\n\s+at /);
+  });
+
+  test('test sends a sample now and answers the receiver status and time through the response_url', async () => {
+    const before = receiver.received.length;
+    const started = Date.now();
+    const res = await slack.command(`webhook test ${id.slice(0, 8)}`);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(res.text).toContain('Sending a test event');
+    const answer = await eventually(() => fake.responses.find((r) => r.method === new URL(res.responseUrl).pathname), { what: 'the test result' });
+    expect(answer.body.response_type).toBe('ephemeral');
+    expect(allText(answer.body)).toMatch(/Test delivery to `[0-9a-f-]{36}`: HTTP 200 in \d+ ms/);
+    expect(receiver.received.length).toBe(before + 1);
+    expect(JSON.parse(receiver.received[before].body)).toMatchObject({ event: 'flow_completed', test: true });
+  });
+
+  test('list shows id, the URL with its path masked, events, state and the last delivery', async () => {
+    const res = await slack.command('webhook list');
+    expect(res.text).toContain(id);
+    expect(res.text).toContain('flow_completed, error_occurred');
+    expect(res.text).not.toContain('/hooks/slack-made');
+    expect(res.text).toContain(`${receiver.url}/hooks/s…`);
+    expect(res.text).toMatch(/enabled · last: succeeded \(HTTP 200\)/);
+  });
+
+  test('disable, enable and remove act on the webhook; an unknown id is not found', async () => {
+    expect((await slack.command(`webhook disable ${id}`)).text).toContain('Disabled webhook');
+    expect((await svc.api('GET', `/v1/webhooks/${id}`)).body.enabled).toBe(false);
+    expect((await slack.command('webhook list')).text).toContain(':red_circle: disabled');
+    expect((await slack.command(`webhook enable ${id}`)).text).toContain('Enabled webhook');
+    expect((await svc.api('GET', `/v1/webhooks/${id}`)).body.enabled).toBe(true);
+    expect((await slack.command(`webhook remove ${id}`)).text).toContain('Removed webhook');
+    expect((await svc.api('GET', `/v1/webhooks/${id}`)).status).toBe(404);
+    expect((await slack.command(`webhook remove ${id}`)).text).toContain('webhook not found');
+    expect((await slack.command('webhook enable')).text).toContain('missing the webhook id');
+  });
+
+  test('only SLACK_ADMIN_USERS change webhooks; everyone may list', async () => {
+    const denied = await slack.command('webhook add https://example.com/by-guest', { user: 'U0GUEST01' });
+    expect(denied.text).toContain('only the admins named in SLACK_ADMIN_USERS');
+    expect((await slack.command('subscribe', { user: 'U0GUEST01' })).text).toContain('only the admins');
+    expect((await slack.command('webhook list', { user: 'U0GUEST01' })).text).toContain('Webhooks of default');
+    expect((await slack.command('webhook list', { user: 'U0ADMIN02' })).status).toBe(200);
+  });
+
+  test('a wrong command answers its usage, never a stack trace', async () => {
+    const unknown = await slack.command('frobnicate now');
+    expect(unknown.text).toContain('unknown command "frobnicate"');
+    expect(unknown.text).toContain('/forjinn subscribe [event ...]');
+    const sub = await slack.command('webhook frob');
+    expect(sub.text).toContain('unknown webhook command "frob"');
+    expect(sub.text).toContain('/forjinn webhook add|list|remove|enable|disable|test');
+    expect((await slack.command('webhook')).text).toContain('which webhook command?');
+    expect((await slack.command('webhook remove --help')).text).toContain('usage: `/forjinn webhook remove <id>`');
+    expect((await slack.command('')).text).toContain('/forjinn subscriptions');
+  });
+});
