@@ -16,5 +16,6 @@ export interface PluginFactory {
 
 import { deliveryPlugin } from './delivery/engine.js';
 import { slackPlugin } from './slack/plugin.js';
+import { webPlugin } from './web/routes.js';
 
-export const plugins: PluginFactory[] = [deliveryPlugin, slackPlugin];
+export const plugins: PluginFactory[] = [deliveryPlugin, slackPlugin, webPlugin];

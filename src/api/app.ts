@@ -7,6 +7,7 @@ import { errorHandler } from './error-handler.js';
 import { openApiDocument } from './openapi.js';
 import { mountWebhookRoutes } from './webhook-routes.js';
 import { mountTransformerRoutes } from './transformer-routes.js';
+import { mountHealthRoutes } from './health-routes.js';
 
 export interface AppExtensions {
   /** Mounted before the JSON body parser (the Slack receiver reads raw bodies). */
@@ -49,6 +50,7 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): Express {
   v1.use(requireApiKey(ctx));
   mountWebhookRoutes(v1, ctx);
   mountTransformerRoutes(v1, ctx);
+  mountHealthRoutes(v1, ctx);
   for (const mount of ext.routes ?? []) mount(v1, ctx);
   v1.use((req, _res, next) => next(new ApiError('not_found', `no route ${req.method} ${req.path}`)));
   app.use(v1);

@@ -47,4 +47,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/slack/links', summary: 'The Slack teams linked to this workspace', tag: 'slack' },
   { method: 'post', path: '/v1/slack/links', summary: 'Link a Slack team to this workspace: body {"team":"T0123ABCD"}; 200 when already linked, 409 when linked to another', tag: 'slack', status: 201 },
   { method: 'delete', path: '/v1/slack/links/{team}', summary: 'Unlink a Slack team from this workspace', tag: 'slack', status: 204 },
+  { method: 'get', path: '/v1/webhooks/{id}/health', summary: 'Health at a glance: last delivery, failure streak, success rate over 24 h (tests excluded)', tag: 'webhooks' },
+  { method: 'get', path: '/', summary: 'The settings page (Settings → API/Webhooks); sign in with an API key', tag: 'page', public: true },
+  { method: 'get', path: '/assets/{file}', summary: "The settings page's script, styles and icon", tag: 'page', public: true },
 ];
