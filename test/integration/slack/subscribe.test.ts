@@ -43,7 +43,12 @@ describe('/forjinn subscribe', () => {
     expect(svc.logs.join('')).not.toContain('xoxb-subscribe-token');
     const hook = (await svc.api('GET', '/v1/webhooks')).body.data[0];
     const log = await svc.api('GET', `/v1/webhooks/${hook.id}/deliveries`);
-    expect(JSON.stringify(await svc.api('GET', `/v1/deliveries/${log.body.data[0].id}`))).not.toContain('xoxb-subscribe-token');
+    // Slack got the message before the service stored the answer: wait for that too.
+    const delivery = await eventually(async () => {
+      const d = await svc.api('GET', `/v1/deliveries/${log.body.data[0].id}`);
+      return d.body.status === 'succeeded' ? d : undefined;
+    }, { what: 'the stored result' });
+    expect(JSON.stringify(delivery.body)).not.toContain('xoxb-subscribe-token');
 
     // Other event types are not posted to this channel.
     const other = await emit({ event: 'dataset_updated', id: 'ds-sub-1', datasetId: 'ds-1', change: 'rows_added' });
