@@ -28,8 +28,8 @@ export function viewLogButton(publicUrl: string | undefined, webhookId: string):
     action_id: ACTION.viewLog,
     text: { type: 'plain_text', text: 'View log' },
     value: webhookId,
-    // The settings page's address for one webhook's request log (the same link the transformers use).
-    ...(base ? { url: `${base}/#/webhooks/${encodeURIComponent(webhookId)}` } : {}),
+    // The settings page's request log of this webhook (the page routes #/webhooks/<id>/log).
+    ...(base ? { url: `${base}/#/webhooks/${encodeURIComponent(webhookId)}/log` } : {}),
   };
 }
 

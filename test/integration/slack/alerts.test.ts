@@ -60,7 +60,7 @@ describe('alerts with buttons', () => {
     expect(text).toContain('6 attempts');
     expect(text).toContain('Added from Slack by <@U0BOB0001>');
     expect(buttons(failedAlert).map((b: any) => b.text.text)).toEqual(['Redeliver', 'View log']);
-    expect(buttons(failedAlert)[1].url).toBe(`${PUBLIC_URL}/#/webhooks/${webhookId}`);
+    expect(buttons(failedAlert)[1].url).toBe(`${PUBLIC_URL}/#/webhooks/${webhookId}/log`);
     deliveryId = /delivery `([0-9a-f-]{36})`/.exec(text)![1];
     expect((await svc.api('GET', `/v1/deliveries/${deliveryId}`)).body.status).toBe('failed');
   });
