@@ -1,6 +1,7 @@
 // The queue is the deliveries table. A claim takes due rows with `for update skip locked` and
-// leases them by moving next_attempt_at past the lease: a worker that dies simply lets the lease
-// run out and the rows become due again for any other worker.
+// leases them with locked_until: a worker that dies simply lets the lease run out and the rows
+// become claimable again for any other worker. The lease touches no indexed column, so the
+// claim's update can stay on its page (HOT) instead of rewriting the due index.
 import type { Queryable } from '../db/database.js';
 
 export interface ClaimedRow {
@@ -18,14 +19,14 @@ export interface ClaimedRow {
 const CLAIM_SQL = `
 with due as (
   select id from deliveries
-  where status = 'pending' and next_attempt_at <= now() and not (webhook_id = any($3::uuid[]))
+  where status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until < now())
+    and not (webhook_id = any($3::uuid[]))
   order by next_attempt_at
   limit $1
   for update skip locked
 )
 update deliveries d
-set next_attempt_at = now() + make_interval(secs => $2::float8 / 1000),
-    locked_until = now() + make_interval(secs => $2::float8 / 1000),
+set locked_until = now() + make_interval(secs => $2::float8 / 1000),
     locked_by = $4
 from due, events e, webhooks w
 where d.id = due.id and e.id = d.event_id and w.id = d.webhook_id
@@ -41,8 +42,7 @@ export async function claimDue(db: Queryable, limit: number, leaseMs: number, sk
 export async function releaseLeases(db: Queryable, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
-    `update deliveries set next_attempt_at = now(), locked_until = null, locked_by = null
-     where id = any($1::uuid[]) and status = 'pending'`,
+    `update deliveries set locked_until = null, locked_by = null where id = any($1::uuid[]) and status = 'pending'`,
     [ids],
   );
 }

@@ -22,7 +22,7 @@ export async function spawnService(command: string, env: Record<string, string>,
   proc.stderr!.on('data', (d) => (out += d));
   const waitFor = opts.waitFor ?? /listening on (http:\/\/\S+)/;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${out}`)), 150_000);
     const check = () => {
       if (waitFor.test(out)) {
         clearTimeout(timer);
