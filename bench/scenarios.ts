@@ -10,7 +10,7 @@ export interface Row {
   ceilingRatio?: number;
 }
 
-type Scenario = (opts: { events?: number }) => Promise<Row[]>;
+type Scenario = (opts: { events?: number; embedded?: boolean }) => Promise<Row[]>;
 
 async function withSetup<T>(embedded: boolean, fn: (svc: Service, rx: Receiver) => Promise<T>, env: Record<string, string> = {}, role = 'serve'): Promise<T> {
   const rx = await startReceiver(5_000);
@@ -48,11 +48,11 @@ async function sustained(embedded: boolean, total: number, target: number): Prom
 }
 
 export const SCENARIOS: Record<string, Scenario> = {
-  throughput: ({ events }) => sustained(false, events ?? 30_000, 3_000),
+  throughput: ({ events, embedded }) => (embedded ? sustained(true, events ?? 10_000, 1_000) : sustained(false, events ?? 30_000, 3_000)),
   embedded: ({ events }) => sustained(true, events ?? 10_000, 1_000),
 
-  latency: ({ events }) =>
-    withSetup(false, async (svc, rx) => {
+  latency: ({ events, embedded }) =>
+    withSetup(embedded ?? false, async (svc, rx) => {
       await api(svc, 'POST', '/v1/webhooks', { url: `${rx.url}/fast`, events: ['*'] });
       await pushEvents(svc, 500, 'warm');
       await rx.onCount(500);
