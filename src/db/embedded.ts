@@ -63,7 +63,8 @@ export async function startEmbedded(dataDir: string, opts: { attach?: boolean } 
   }
   const lockPath = join(dir, 'owner.pid');
   // Exactly one process opens the files: it holds owner.pid; others attach through its socket.
-  for (const deadline = Date.now() + 30_000; ; ) {
+  // Generous: a first start (initdb in WebAssembly) takes seconds, many more on a busy machine.
+  for (const deadline = Date.now() + 180_000; ; ) {
     if (existsSync(socketPath) && (await socketAlive(socketPath))) {
       if (opts.attach === false) {
         throw new Error(`another forjinn-webhooks process is serving ${dir}; stop it first or use DATABASE_URL`);

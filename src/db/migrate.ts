@@ -25,7 +25,7 @@ export function migrate(db: Database): Promise<string[]> {
 
 async function waitForOwner(db: Database): Promise<void> {
   const wanted = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
-  for (const deadline = Date.now() + 60_000; ; ) {
+  for (const deadline = Date.now() + 180_000; ; ) {
     const { rows } = await db.pool
       .query<{ name: string }>('select name from pgmigrations')
       .catch(() => ({ rows: [] as { name: string }[] }));
