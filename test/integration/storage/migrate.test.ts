@@ -44,4 +44,4 @@ test('two `forjinn-webhooks migrate` processes started together both succeed', a
   } finally {
     await dropTestData(fresh);
   }
-}, 90_000);
+}, 240_000);
