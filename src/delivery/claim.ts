@@ -9,6 +9,7 @@ export interface ClaimedRow {
   webhook_id: string;
   attempts: number;
   attempt_limit: number;
+  next_trigger: string | null;
   event_type: string;
   payload: string;
   webhook_updated_at: Date;
@@ -30,7 +31,7 @@ set locked_until = now() + make_interval(secs => $2::float8 / 1000),
     locked_by = $4
 from due, events e, webhooks w
 where d.id = due.id and e.id = d.event_id and w.id = d.webhook_id
-returning d.id, d.webhook_id, d.attempts, d.attempt_limit, d.event_type, e.payload,
+returning d.id, d.webhook_id, d.attempts, d.attempt_limit, d.next_trigger, d.event_type, e.payload,
   w.updated_at as webhook_updated_at, w.enabled as webhook_enabled, (w.deleted_at is not null) as webhook_deleted`;
 
 export async function claimDue(db: Queryable, limit: number, leaseMs: number, skipWebhooks: string[], workerId: string): Promise<ClaimedRow[]> {

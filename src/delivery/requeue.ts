@@ -14,7 +14,7 @@ export async function redeliver(db: Queryable, workspaceId: string, id: string):
   if (rows[0]?.deleted) throw new ApiError('conflict', 'the webhook of this delivery was deleted');
   if (!rows[0]?.enabled) throw new ApiError('conflict', 'the webhook is disabled; enable it first');
   const { rowCount } = await db.query(
-    `update deliveries set status = 'pending', next_attempt_at = now(), attempt_limit = greatest(attempt_limit, attempts + 1), completed_at = null
+    `update deliveries set status = 'pending', next_attempt_at = now(), next_trigger = 'redeliver', attempt_limit = greatest(attempt_limit, attempts + 1), completed_at = null
      where id = $1 and (status <> 'pending' or locked_until is null or locked_until < now())`,
     [id],
   );
@@ -30,7 +30,7 @@ export async function recover(db: Queryable, webhookId: string, sinceRaw: unknow
   const { rows } = await db.query<{ enabled: boolean }>('select enabled from webhooks where id = $1', [webhookId]);
   if (!rows[0]?.enabled) throw new ApiError('conflict', 'the webhook is disabled; enable it first');
   const { rowCount } = await db.query(
-    `update deliveries set status = 'pending', next_attempt_at = now(), attempt_limit = greatest(attempt_limit, attempts + 1), completed_at = null
+    `update deliveries set status = 'pending', next_attempt_at = now(), next_trigger = 'redeliver', attempt_limit = greatest(attempt_limit, attempts + 1), completed_at = null
      where webhook_id = $1 and status = 'failed' and created_at >= $2`,
     [webhookId, since],
   );

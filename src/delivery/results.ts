@@ -106,7 +106,7 @@ export class ResultWriter {
                  status = case when d.status = 'cancelled' then d.status else u.status end,
                  attempts = greatest(d.attempts, u.attempt),
                  next_attempt_at = coalesce(u.next_at, d.next_attempt_at),
-                 locked_until = null, locked_by = null,
+                 locked_until = null, locked_by = null, next_trigger = null,
                  last_status_code = u.code, last_error = u.error, last_duration_ms = u.dur, last_attempt_at = u.at,
                  completed_at = case when u.status = 'pending' then null else u.at end
                from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::text[], $7::int[], $8::timestamptz[])

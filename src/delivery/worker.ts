@@ -133,7 +133,7 @@ export class Worker {
         payload: row.payload,
         attempt: row.attempts + 1,
         attemptLimit: row.attempt_limit,
-        trigger: 'auto',
+        trigger: row.next_trigger === 'redeliver' ? 'redeliver' : 'auto',
       });
       this.metrics?.observe(record, hook.transformer.name);
       // Not awaited: the next delivery need not wait for this one's row to be written.

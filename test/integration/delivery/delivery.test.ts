@@ -228,7 +228,11 @@ describe('retries and the request log', () => {
       const r = await svc.api('GET', `/v1/deliveries/${failed.id}`);
       return r.body.status === 'succeeded' ? r.body : undefined;
     });
-    expect(done.attempts.map((a: any) => a.attempt)).toEqual([1, 2, 3]);
+    expect(done.attempts.map((a: any) => [a.attempt, a.trigger])).toEqual([
+      [1, 'auto'],
+      [2, 'auto'],
+      [3, 'redeliver'],
+    ]);
     const ids = new Set(at(hook.path).map((r) => r.headers['x-forjinn-delivery']));
     expect([...ids]).toEqual([failed.id]);
   });
