@@ -14,8 +14,9 @@ afterAll(async () => {
 });
 
 test('SIGKILL mid-batch, restart: every accepted event is delivered', async () => {
+  // Slow enough (8 at a time, 200 ms each) that the kill lands with most events still queued.
   const rx = await startReceiver((_req, _n, res) => {
-    setTimeout(() => res.writeHead(200).end('ok'), 20);
+    setTimeout(() => res.writeHead(200).end('ok'), 200);
   });
   try {
     const first = await spawnService('serve', env, { waitFor: /fjk_\S+\n/ });
@@ -26,10 +27,12 @@ test('SIGKILL mid-batch, restart: every accepted event is delivered', async () =
     expect((await api('/v1/webhooks', { url: `${rx.url}/crash`, events: ['*'] })).status).toBe(201);
     const N = 300;
     const accepted: string[] = [];
-    for (let i = 0; i < N; i++) {
-      const res = await api('/v1/events', { event: 'flow_completed', id: `crash-${i}`, chatflowId: 'cf' });
-      expect(res.status).toBe(202);
-      accepted.push(`crash-${i}`);
+    for (let i = 0; i < N; i += 100) {
+      const events = Array.from({ length: 100 }, (_, j) => ({ event: 'flow_completed', id: `crash-${i + j}`, chatflowId: 'cf' }));
+      const res = await api('/v1/events/batch', { events });
+      const body = await res.json();
+      expect(body.accepted).toBe(100);
+      accepted.push(...events.map((e) => e.id));
     }
     await eventually(() => rx.received.length >= 20, { what: 'some deliveries before the kill' });
     await first.kill('SIGKILL');
