@@ -77,7 +77,9 @@ export async function startService(opts: { embedded?: boolean; env?: Record<stri
     ...(opts.embedded ? {} : { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: '20' }),
     ...opts.env,
   };
-  const proc = spawn(process.execPath, [BIN, opts.role ?? 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_PROFILE=<dir>: write a CPU profile of the service (node --cpu-prof) when it stops.
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const proc = spawn(process.execPath, [...prof, BIN, opts.role ?? 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
 import { sha256 } from '../util/crypto.js';
+import { createLoader } from '../util/loader.js';
 
 export interface Workspace {
   id: string;
@@ -43,14 +44,25 @@ export async function createApiKey(db: Queryable, workspaceName: string, name?: 
   return { id: rows[0].id, key, prefix, workspace };
 }
 
+const loaders = new WeakMap<Queryable, (hash: string) => Promise<Workspace | undefined>>();
+
+/** The workspace of a key, or undefined. Concurrent requests share one lookup (never a cache). */
 export async function authenticate(db: Queryable, key: string): Promise<Workspace | undefined> {
   if (!key.startsWith('fjk_') || key.length > 100) return undefined;
-  const { rows } = await db.query<Workspace>(
-    `select w.id, w.name from api_keys k join workspaces w on w.id = k.workspace_id
-     where k.key_hash = $1 and k.revoked_at is null`,
-    [sha256(key)],
-  );
-  return rows[0];
+  let load = loaders.get(db);
+  if (!load) {
+    load = createLoader(async (hashes: string[]) => {
+      const { rows } = await db.query<Workspace & { hash: string }>({
+        name: 'authenticate',
+        text: `select encode(k.key_hash, 'hex') as hash, w.id, w.name from api_keys k join workspaces w on w.id = k.workspace_id
+               where k.key_hash = any($1::bytea[]) and k.revoked_at is null`,
+        values: [hashes.map((h) => `\\x${h}`)],
+      });
+      return new Map(rows.map((r) => [r.hash, { id: r.id, name: r.name }]));
+    });
+    loaders.set(db, load);
+  }
+  return load(sha256(key).toString('hex'));
 }
 
 export interface ApiKeyInfo {
