@@ -4,6 +4,9 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Fault tests stop the database server and kill processes: `npm run test:faults` runs them
+  // alone, one at a time, after the suite (see .ci/run).
+  testPathIgnorePatterns: ['/node_modules/', ...(process.env.FORJINN_FAULTS ? [] : ['<rootDir>/test/faults/'])],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],

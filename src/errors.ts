@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'conflict'
   | 'unsupported_media_type'
   | 'blocked_address'
+  | 'database_unavailable'
   | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -21,6 +22,8 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,
+  // The database is down or restarting: nothing was stored, the client should try again.
+  database_unavailable: 503,
 };
 
 export interface FieldIssue {

@@ -7,6 +7,18 @@ import { ApiError } from '../errors.js';
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
+  code?: string;
+}
+
+// The database cannot be reached or is restarting: socket errors, SQLSTATE class 08 (connection
+// exception), 57P01-57P03 (shut down, crashed, not yet accepting), 53300 (no free connection), and
+// pg's own words for a connection that died under a query. Answered 503 with Retry-After.
+const DB_DOWN_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOENT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|08...|57P0[123]|53300)$/;
+const DB_DOWN_MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/;
+
+function databaseUnavailable(e: BodyParserError | undefined): boolean {
+  if (!e || e instanceof ApiError) return false;
+  return (typeof e.code === 'string' && DB_DOWN_CODES.test(e.code)) || DB_DOWN_MESSAGES.test(e.message ?? '');
 }
 
 export function errorHandler(log: Logger) {
@@ -18,7 +30,14 @@ export function errorHandler(log: Logger) {
     else if (e?.type === 'entity.parse.failed') api = new ApiError('invalid_json', 'request body is not valid JSON');
     else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') api = new ApiError('unsupported_media_type', e.message);
     else if (e?.status && e.status >= 400 && e.status < 500) api = new ApiError('invalid_json', e.message);
-    else {
+    // 22021/22P05: a NUL (U+0000) reached PostgreSQL, which cannot store it (parseInput refuses
+    // it in bodies with the field's name; this covers path and query values).
+    else if (e?.code === '22021' || e?.code === '22P05') api = new ApiError('validation_error', 'a value contains a NUL (\\u0000) character, which cannot be stored');
+    else if (databaseUnavailable(e)) {
+      log.warn({ code: e.code, reason: e.message, method: req.method, path: req.path }, 'database unavailable');
+      api = new ApiError('database_unavailable', 'the database is unavailable; try again shortly (an event sent again with the same id is stored once)');
+      res.set('retry-after', '5');
+    } else {
       log.error({ err, method: req.method, path: req.path }, 'request failed');
       api = new ApiError('internal_error', 'internal error');
     }

@@ -3,6 +3,7 @@ import { apiKeyCommands } from './api-key-commands.js';
 import { serveCommands } from './serve-commands.js';
 import { webhookCommands } from './webhook-commands.js';
 import { deliveryCommands } from './delivery-commands.js';
+import { masterKeyCommands } from './master-key-commands.js';
 import { slackCommands } from './slack-commands.js';
 
 export interface Command {
@@ -12,7 +13,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [...serveCommands, ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...slackCommands];
+export const COMMANDS: Command[] = [...serveCommands, ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...masterKeyCommands, ...slackCommands];
 
 export function findCommand(argv: string[]): { command: Command; args: string[] } | undefined {
   const two = COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`);

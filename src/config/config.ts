@@ -2,6 +2,7 @@
 // with the variable's name and what is expected (see docs/configuration.md).
 import { z } from 'zod';
 import { parseDurationList } from './duration.js';
+import { parseCidrList } from '../delivery/ssrf.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -47,7 +48,16 @@ const schema = z.object({
   FORJINN_LEASE_MS: int(1_000, 3_600_000).default(120_000),
   FORJINN_DISABLE_AFTER_FAILURES: int(0, 100_000).default(20),
   FORJINN_ALLOW_PRIVATE: bool.optional(),
-  FORJINN_ALLOWED_CIDRS: z.string().default(''),
+  FORJINN_ALLOWED_CIDRS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseCidrList(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `${(e as Error).message}; expected comma-separated CIDRs, e.g. 10.0.0.0/8,fd00::/8` });
+      }
+    }),
   FORJINN_PUBLIC_URL: url.optional(),
   FORJINN_APP_URL: url.optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),

@@ -68,10 +68,17 @@ export async function openDatabase(config: Config, opts: OpenOptions = {}): Prom
 
 export async function withClient<T>(db: Database, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.pool.connect();
+  // A checked-out client has no error listener of the pool's: a server that goes away between
+  // two statements (a restart) would emit an unhandled 'error' and end the process. Kept here,
+  // it fails the next statement instead, and the broken client is not given back to the pool.
+  let broken: Error | undefined;
+  const onError = (err: Error) => (broken = err);
+  client.on('error', onError);
   try {
     return await fn(client);
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 

@@ -75,7 +75,7 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     nextAttemptAt,
     requestUrl: wire && !wire.url.startsWith(p.webhook.url) ? maskOther(wire.url, shownUrl) : shownUrl,
     requestHeaders: wire ? redactHeaders(wire.headers, p.webhook.headers) : {},
-    requestBody: wire?.body ?? '',
+    requestBody: hideSecretSettings(wire?.body ?? '', p),
     response: result.kind === 'response' ? result : null,
     durationMs: result.durationMs,
     error: [error, ...notes].filter(Boolean).join('; ') || null,
@@ -92,4 +92,15 @@ function maskOther(url: string, fallback: string): string {
   } catch {
     return fallback;
   }
+}
+
+/** Secret settings (PagerDuty's routing key) travel in the body; the stored copy of the request hides them. */
+function hideSecretSettings(body: string, p: PreparedWebhook): string {
+  let out = body;
+  for (const field of p.transformer.configFields ?? []) {
+    const value = field.secret ? p.webhook.transformerConfig[field.name] : undefined;
+    if (typeof value !== 'string' || value.length < 8) continue;
+    for (const form of [value, JSON.stringify(value).slice(1, -1)]) out = out.split(form).join('[redacted]');
+  }
+  return out;
 }

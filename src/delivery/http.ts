@@ -9,7 +9,7 @@ export const KEEP_LIMIT = 16 * 1024;
 export interface SenderOptions {
   timeoutMs: number;
   connectTimeoutMs: number;
-  /** undici connect options (the SSRF guard plugs in its checked lookup here). */
+  /** undici connect options, or a whole connector (the SSRF guard's, which checks every address it dials). */
   connect?: Agent.Options['connect'];
 }
 
@@ -47,7 +47,7 @@ function errorReason(err: unknown): { reason: 'timeout' | 'network' | 'blocked_a
 
 export function createSender(opts: SenderOptions): Sender {
   const agent = new Agent({
-    connect: { timeout: opts.connectTimeoutMs, ...opts.connect },
+    connect: typeof opts.connect === 'function' ? opts.connect : { timeout: opts.connectTimeoutMs, ...opts.connect },
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 60_000,
     headersTimeout: opts.timeoutMs,

@@ -49,14 +49,28 @@ export class Worker {
   private async listen() {
     const client = new pg.Client(this.ctx.db.clientConfig);
     client.on('error', (err) => {
+      if (this.listener !== client) return; // a failed attempt: its caller tries again
       this.ctx.log.warn({ err }, 'LISTEN connection lost; polling until it is back');
       this.listener = undefined;
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 1_000).unref();
+      this.relisten();
     });
-    await client.connect();
-    client.on('notification', () => this.wake());
-    await client.query('listen forjinn_deliveries');
+    try {
+      await client.connect();
+      client.on('notification', () => this.wake());
+      await client.query('listen forjinn_deliveries');
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
+    if (this.stopped) return void (await client.end().catch(() => {}));
     this.listener = client;
+    this.wake(); // notifications sent while it was away are lost: look once
+  }
+
+  /** Tries LISTEN again every second until the database answers (a restart can take a while). */
+  private relisten() {
+    if (this.stopped) return;
+    setTimeout(() => void this.listen().catch(() => this.relisten()), 1_000).unref();
   }
 
   wake = (): void => {

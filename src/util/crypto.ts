@@ -1,7 +1,7 @@
 // AES-256-GCM for secrets at rest. Format: v1.<keyId>.<iv>.<tag>.<ciphertext> (base64url parts);
 // keyId names the master key so rotate-master-key can tell old rows from new.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface Cipher {
@@ -17,8 +17,13 @@ export function parseMasterKey(text: string): Buffer {
   return key;
 }
 
+/** The short id a sealed value carries to name its master key (not secret: a hash prefix). */
+export function masterKeyId(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
 export function createCipher(key: Buffer, fallbacks: Buffer[] = []): Cipher {
-  const id = (k: Buffer) => createHash('sha256').update(k).digest('hex').slice(0, 8);
+  const id = masterKeyId;
   const keyId = id(key);
   const byId = new Map([key, ...fallbacks].map((k) => [id(k), k]));
   return {
@@ -54,4 +59,21 @@ export function loadMasterKey(configured: string | undefined, dataDir: string): 
 
 export function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
+}
+
+/** The id of the master key a sealed value was made with; undefined when the text is not a sealed value. */
+export function sealedKeyId(sealed: string): string | undefined {
+  const [v, kid] = sealed.split('.');
+  return v === 'v1' && kid ? kid : undefined;
+}
+
+/** Writes a master key file (mode 0600) and flushes it to disk before answering: data sealed with it must never outlive it. */
+export function writeKeyFile(path: string, key: Buffer): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    writeSync(fd, key.toString('base64') + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -14,7 +14,7 @@ import {
   rotateSecretSchema,
   type CreateWebhookInput,
 } from './schema.js';
-import { checkWebhookUrl, maskUrl } from './url.js';
+import { checkWebhookHost, checkWebhookUrl, maskUrl } from './url.js';
 import { HIDDEN, toView, type WebhookView } from './view.js';
 
 export function generateSecret(): string {
@@ -25,7 +25,7 @@ type Ctx = Pick<AppContext, 'db' | 'cipher' | 'config'>;
 
 /** Checks the parts that depend on each other: URL rules, transformer, its config and template. */
 function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transformer: string; transformerConfig: Record<string, unknown>; template?: string | null }) {
-  const url = checkWebhookUrl(input.url, ctx.config.production);
+  const url = checkWebhookUrl(input.url, ctx.config);
   const transformer = getTransformer(input.transformer);
   if (!transformer) throw invalid('transformer', `unknown transformer; one of ${TRANSFORMER_NAMES.join(', ')}`);
   try {
@@ -51,6 +51,7 @@ export async function createWebhook(
 ): Promise<{ webhook: WebhookView; secret: string | null }> {
   const input: CreateWebhookInput = parseInput(createWebhookSchema, raw);
   checkTarget(ctx, input);
+  await checkWebhookHost(input.url, ctx.config);
   const secret = input.secret === null ? null : (input.secret ?? generateSecret());
   const { cipher } = ctx;
   const { rows } = await ctx.db.pool.query<WebhookRow>(
@@ -94,6 +95,8 @@ export async function updateWebhook(ctx: Ctx, workspaceId: string, id: string, r
     throw invalid('secret', 'cannot be changed with PATCH; use POST /v1/webhooks/{id}/rotate-secret');
   }
   const patch = parseInput(patchWebhookSchema, raw);
+  // Resolved before the transaction: a slow DNS answer must not hold a database connection.
+  if (patch.url !== undefined) await checkWebhookHost(patch.url, ctx.config);
   return withTransaction(ctx.db, async (tx) => {
     const current = await loadWebhook(ctx, workspaceId, id, tx);
     const next = {

@@ -19,6 +19,9 @@ import {
 } from './text.js';
 
 export const hbs = Handlebars.create();
+// Handlebars' built-in `log` writes to the console: a template (user input) must not write into
+// the service's output, where it could pass for the service's own log lines.
+hbs.unregisterHelper('log');
 
 // Prototype access stays denied (Handlebars' default since 4.6): templates are user input, and
 // `{{constructor.constructor}}`-style lookups were how Handlebars templates used to run code.
@@ -35,7 +38,32 @@ let cutDuringRender = false;
 
 export function resetCut(): void {
   cutDuringRender = false;
+  loopIterations = 0;
+  loopOutput = 0;
 }
+
+// Loop budget of one render. Templates are user input and so are payloads: three nested #each
+// over a 400-element array is 64 million iterations, which held the process for most of a
+// minute. No real message needs more than this; a render past it fails (and a delivery falls
+// back to the built-in template, as for any template error).
+export const MAX_LOOP_ITERATIONS = 20_000;
+/** Characters produced inside loops (nested loops count twice): far past any target's message limit. */
+export const MAX_LOOP_OUTPUT = 4_000_000;
+let loopIterations = 0;
+let loopOutput = 0;
+
+const builtinEach = hbs.helpers.each as Handlebars.HelperDelegate;
+hbs.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
+  const fn = options.fn;
+  const counted = ((value: unknown, opts?: Handlebars.RuntimeOptions) => {
+    if (++loopIterations > MAX_LOOP_ITERATIONS) throw new Error(`the template loops more than ${MAX_LOOP_ITERATIONS} times in one message`);
+    const out = fn(value, opts);
+    loopOutput += out.length;
+    if (loopOutput > MAX_LOOP_OUTPUT) throw new Error(`the template's loops produce more than ${MAX_LOOP_OUTPUT} characters`);
+    return out;
+  }) as Handlebars.TemplateDelegate;
+  return builtinEach.call(this, context, { ...options, fn: counted });
+});
 
 export function wasCut(): boolean {
   return cutDuringRender;

@@ -1,0 +1,50 @@
+// Stops and starts the PostgreSQL cluster that DATABASE_URL points at (found by its port in
+// pg_lsclusters), for tests of a database that goes away under load. Only for test/faults,
+// which run on their own (`npm run test:faults`): every other connection to that cluster breaks.
+import { execFileSync } from 'node:child_process';
+
+export interface Cluster {
+  version: string;
+  name: string;
+  port: number;
+}
+
+export function clusterOf(databaseUrl: string): Cluster {
+  const port = Number(new URL(databaseUrl).port || 5432);
+  const lines = execFileSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' }).trim().split('\n');
+  for (const line of lines) {
+    const [version, name, p] = line.trim().split(/\s+/);
+    if (Number(p) === port) return { version, name, port };
+  }
+  throw new Error(`no local PostgreSQL cluster listens on port ${port} (pg_lsclusters):\n${lines.join('\n')}`);
+}
+
+const ctl = (c: Cluster, action: 'stop' | 'start') =>
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', c.version, c.name, action, ...(action === 'stop' ? ['-m', 'fast'] : [])], { stdio: 'pipe' });
+
+export function ready(c: Cluster): boolean {
+  try {
+    execFileSync('pg_isready', ['-h', '127.0.0.1', '-p', String(c.port), '-q']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function stopCluster(c: Cluster): Promise<void> {
+  ctl(c, 'stop');
+  await until(() => !ready(c), 'PostgreSQL is down');
+}
+
+export async function startCluster(c: Cluster): Promise<void> {
+  if (!ready(c)) ctl(c, 'start');
+  await until(() => ready(c), 'PostgreSQL is up');
+}

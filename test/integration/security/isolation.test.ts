@@ -1,0 +1,152 @@
+// Workspace isolation, route by route: every /v1 route the app has mounted is called with a
+// second workspace's key and the first workspace's ids, and answers 404 with none of the first
+// workspace's data; the same route with the second workspace's own ids works (so the 404 is the
+// isolation, not a bad request). A route with a parameter this test does not know fails the test.
+// Revoking a key with the CLI takes effect on the next request.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { ROUTES } from '../../../src/api/route-docs.js';
+import { startService, type TestService } from '../../helpers/service.js';
+import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { mountedRoutes } from '../../helpers/routes.js';
+import { eventually } from '../../helpers/eventually.js';
+import { runCli } from './cli.js';
+
+let svc: TestService;
+let rx: Receiver;
+interface Tenant {
+  key: string;
+  workspace: string;
+  webhookId: string;
+  eventId: string;
+  deliveryId: string;
+  team: string;
+  secret: string;
+}
+const tenants: Record<'a' | 'b', Tenant> = {} as never;
+let routes: Array<[string, string]>;
+
+/** Which of a tenant's ids fills each route parameter, chosen by the route's path. */
+const PARAMS: Array<[RegExp, (t: Tenant) => string]> = [
+  [/^\/v1\/webhooks\/\{id\}/, (t) => t.webhookId],
+  [/^\/v1\/deliveries\/\{id\}/, (t) => t.deliveryId],
+  [/^\/v1\/events\/\{id\}/, (t) => t.eventId],
+  [/^\/v1\/slack\/links\/\{team\}/, (t) => t.team],
+];
+
+/** A body each route accepts from its own workspace. */
+function bodyFor(method: string, path: string, t: Tenant): unknown {
+  if (method === 'get' || method === 'delete') return undefined;
+  if (method === 'patch') return { description: 'changed by its owner' };
+  if (path === '/v1/webhooks') return { url: `${rx.url}/${t.workspace}/new`, events: ['*'], enabled: false };
+  if (path === '/v1/events') return { event: 'flow_completed', chatflowId: `${t.workspace}-cf`, id: `${t.workspace}-again-${Math.random()}` };
+  if (path === '/v1/slack/links') return { team: t.team };
+  if (path.endsWith('/recover')) return { since: '2000-01-01T00:00:00Z' };
+  if (method === 'post') return {};
+  return undefined;
+}
+
+function fill(path: string, t: Tenant): string {
+  const rule = PARAMS.find(([re]) => re.test(path));
+  const filled = rule ? path.replace(/\{\w+\}/, encodeURIComponent(rule[1](t))) : path;
+  if (/\{\w+\}/.test(filled)) throw new Error(`${path}: a route parameter the isolation test does not know; add it to PARAMS`);
+  return filled;
+}
+
+async function setUp(workspace: string, key: string): Promise<Tenant> {
+  const hook = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/${workspace}/hook`, events: ['*'], description: `${workspace} description` }, key);
+  expect(hook.status).toBe(201);
+  const eventId = `${workspace}-event-1`;
+  expect((await svc.api('POST', '/v1/events', { event: 'flow_completed', id: eventId, chatflowId: `${workspace}-cf` }, key)).status).toBe(202);
+  const deliveries = await eventually(async () => {
+    const r = await svc.api('GET', `/v1/webhooks/${hook.body.id}/deliveries`, undefined, key);
+    return r.body.data?.[0]?.status === 'succeeded' ? r.body.data : undefined;
+  });
+  const team = `T${workspace.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 8)}1`;
+  if (routes.some(([, p]) => p === '/v1/slack/links')) expect((await svc.api('POST', '/v1/slack/links', { team }, key)).status).toBe(201);
+  return { key, workspace, webhookId: hook.body.id, eventId, deliveryId: deliveries[0].id, team, secret: hook.body.secret };
+}
+
+beforeAll(async () => {
+  rx = await startReceiver((req, _n, res) => {
+    if (req.path.startsWith('/slack-api/')) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    else res.writeHead(200).end('ok');
+  });
+  // The Slack app on (its /v1 routes mounted), talking to the loopback receiver, never to Slack.
+  svc = await startService({ SLACK_SIGNING_SECRET: 'isolation-signing-secret-0123456789', SLACK_BOT_TOKEN: 'xoxb-isolation-test', SLACK_API_URL: `${rx.url}/slack-api` });
+  routes = mountedRoutes(svc.rt).filter(([, p]) => p.startsWith('/v1/'));
+  tenants.a = await setUp('alpha-corp', await svc.newWorkspaceKey('alpha-corp'));
+  tenants.b = await setUp('bravo-inc', await svc.newWorkspaceKey('bravo-inc'));
+});
+afterAll(async () => {
+  await svc?.close();
+  await rx?.close();
+});
+
+describe('every route, with another workspace', () => {
+  test('the route list covers the documented API', () => {
+    const documented = ROUTES.filter((r) => !r.public && r.path.startsWith('/v1/')).map((r) => `${r.method} ${r.path}`);
+    expect(routes.map(([m, p]) => `${m} ${p}`)).toEqual(expect.arrayContaining(documented));
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+  });
+
+  test("another workspace's ids answer 404 and show nothing of it; its own ids work", async () => {
+    const { a, b } = tenants;
+    const leaks = (text: string) => [a.webhookId, a.deliveryId, a.eventId, a.workspace, `${a.workspace} description`, a.secret, a.key].filter((s) => text.includes(s));
+    // Deletions last: they would take away what the other calls need.
+    const ordered = [...routes].sort(([m1], [m2]) => Number(m1 === 'delete') - Number(m2 === 'delete'));
+    const seen: string[] = [];
+    for (const [method, path] of ordered) {
+      const withParams = /\{\w+\}/.test(path);
+      if (withParams) {
+        const intruder = await svc.api(method.toUpperCase(), fill(path, a), bodyFor(method, path, b), b.key);
+        expect([method, path, intruder.status]).toEqual([method, path, 404]);
+        expect([method, path, leaks(JSON.stringify(intruder.body ?? ''))]).toEqual([method, path, []]);
+        const own = await svc.api(method.toUpperCase(), fill(path, b), bodyFor(method, path, b), b.key);
+        expect([method, path, own.status < 400]).toEqual([method, path, true]);
+      } else {
+        const res = await svc.api(method.toUpperCase(), path, bodyFor(method, path, b), b.key);
+        expect([method, path, res.status < 500]).toEqual([method, path, true]);
+        expect([method, path, leaks(JSON.stringify(res.body ?? ''))]).toEqual([method, path, []]);
+      }
+      seen.push(`${method} ${path}`);
+    }
+    expect(seen).toHaveLength(routes.length);
+
+    // The first workspace's things are as they were.
+    const hook = await svc.api('GET', `/v1/webhooks/${a.webhookId}`, undefined, a.key);
+    expect(hook.body).toMatchObject({ description: `${a.workspace} description`, enabled: true, secretRotation: null });
+    const event = await svc.api('GET', `/v1/events/${a.eventId}`, undefined, a.key);
+    expect(event.body.deliveries).toHaveLength(1);
+    const delivery = await svc.api('GET', `/v1/deliveries/${a.deliveryId}`, undefined, a.key);
+    expect(delivery.body.attempts).toHaveLength(1);
+    if (routes.some(([, p]) => p === '/v1/slack/links')) {
+      // Taking the first workspace's Slack team is refused without naming that workspace.
+      const take = await svc.api('POST', '/v1/slack/links', { team: a.team }, b.key);
+      expect(take.status).toBe(409);
+      expect(leaks(JSON.stringify(take.body))).toEqual([]);
+      expect((await svc.api('GET', '/v1/slack/links', undefined, a.key)).body.data.map((l: { team: string }) => l.team)).toEqual([a.team]);
+    }
+  }, 60_000);
+});
+
+describe('API keys', () => {
+  test('a key revoked with `api-key revoke` answers 401 on the very next request', async () => {
+    const key = await svc.newWorkspaceKey('revoked-corp');
+    expect((await svc.api('GET', '/v1/workspace', undefined, key)).status).toBe(200);
+    const run = await runCli(['api-key', 'revoke', key.slice(0, 12)], svc.env);
+    expect(run.out).toMatch(/revoked 1 key/);
+    expect(run.code).toBe(0);
+    const res = await svc.api('GET', '/v1/workspace', undefined, key);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: 'unauthorized', message: 'invalid or revoked API key' });
+    expect((await svc.api('GET', '/v1/workspace')).status).toBe(200); // the others still work
+  }, 30_000);
+
+  test('a key differing in its last character, or only its prefix, is refused', async () => {
+    const key = tenants.a.key;
+    const flipped = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
+    for (const k of [flipped, key.slice(0, 12), `${key} `.trim() + '=']) {
+      expect((await svc.api('GET', '/v1/workspace', undefined, k)).status).toBe(401);
+    }
+  });
+});
