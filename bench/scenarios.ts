@@ -184,3 +184,26 @@ SCENARIOS['slow-endpoint'] = ({ events }) => {
     ];
   })();
 };
+
+/** The same sustained load with the roles split: one `api` process and `workers` worker processes. */
+async function splitRoles(total: number, workers: number): Promise<Row[]> {
+  return withSetup(false, async (svc, rx) => {
+    const started = [];
+    for (let i = 0; i < workers; i++) started.push(await startWorker(svc));
+    try {
+      await api(svc, 'POST', '/v1/webhooks', { url: `${rx.url}/fast`, events: ['*'], secret: 'bench-secret-0123456789' });
+      await pushEvents(svc, 500, 'warm');
+      await rx.onCount(500);
+      const base = rx.count();
+      const t0 = performance.now();
+      await pushEvents(svc, total, 'run', { connections: 64 });
+      await rx.onCount(base + total);
+      const rate = total / ((performance.now() - t0) / 1000);
+      return [{ measure: `deliveries per second, 1 api + ${workers} worker process${workers > 1 ? 'es' : ''} (PostgreSQL)`, value: rate, unit: '/s' }];
+    } finally {
+      for (const w of started) await w.stop();
+    }
+  }, {}, 'api');
+}
+
+SCENARIOS['scale-out'] = async ({ events }) => [...(await splitRoles(events ?? 20_000, 1)), ...(await splitRoles(events ?? 20_000, 2))];

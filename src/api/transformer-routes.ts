@@ -1,7 +1,7 @@
 // What the page needs to build its forms and live previews: the transformers and their
 // settings, and rendering without sending.
 import type { Router } from 'express';
-import { defaultTemplateSource, TRANSFORMERS } from '../../transformers/index.js';
+import { defaultTemplateSource, getTransformer, TRANSFORMERS } from '../../transformers/index.js';
 import { EVENT_TYPES } from '../../transformers/types.js';
 import type { AppContext } from '../context.js';
 import { renderPreview } from '../webhooks/preview.js';
@@ -33,12 +33,17 @@ export function mountTransformerRoutes(r: Router, ctx: AppContext) {
     // The stored settings, with hidden values sent back as shown kept as stored.
     const config = { ...w.transformerConfig };
     for (const [k, v] of Object.entries((body.transformerConfig as Record<string, unknown>) ?? {})) if (v !== HIDDEN) config[k] = v;
-    res.json(
-      renderPreview(
-        ctx.config,
-        { transformer: w.transformer, template: w.template, ...body, transformerConfig: config },
-        { webhookId: w.id, webhookUrl: w.url },
-      ),
+    const out = renderPreview(
+      ctx.config,
+      { transformer: w.transformer, template: w.template, ...body, transformerConfig: config },
+      { webhookId: w.id, webhookUrl: w.url },
     );
+    // A preview is shown on screens: stored secret settings (PagerDuty's routing key) stay hidden.
+    const secretNames = new Set((getTransformer(w.transformer)?.configFields ?? []).filter((f) => f.secret).map((f) => f.name));
+    const secrets = Object.entries(w.transformerConfig)
+      .filter(([k, v]) => secretNames.has(k) && typeof v === 'string' && v.length >= 4)
+      .map(([, v]) => v as string);
+    for (const secret of secrets) out.body = out.body.split(secret).join(HIDDEN);
+    res.json(out);
   });
 }

@@ -47,3 +47,14 @@ test('a saved webhook previews with its own transformer; a bad template is refus
   expect(body.embeds[0].title).toMatch(/error|fail/i);
   expect(body.allowed_mentions).toEqual({ parse: [] });
 });
+
+test('previewing a saved PagerDuty webhook does not show its routing key', async () => {
+  const routingKey = 'R0UTINGKEY0123456789abcdefABCDEF';
+  const created = await svc.api('POST', '/v1/webhooks', { url: 'https://events.pagerduty.com/v2/enqueue', events: ['error_occurred'], transformer: 'pagerduty', transformerConfig: { routingKey } });
+  expect(created.status).toBe(201);
+  expect(JSON.stringify(created.body)).not.toContain(routingKey);
+  const res = await svc.api('POST', `/v1/webhooks/${created.body.id}/preview`, { event: 'error_occurred' });
+  expect(res.status).toBe(200);
+  expect(res.body.body).not.toContain(routingKey);
+  expect(JSON.parse(res.body.body).routing_key).toBe('••••••');
+});
