@@ -4,7 +4,7 @@
 // Every Web API call goes to SLACK_API_URL. Alerts run where the worker runs (the bus events
 // fire there); commands, buttons and /v1/slack/links where the API runs.
 import express from 'express';
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ExpressReceiver, HTTPModuleFunctions, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { PluginFactory } from '../plugins.js';
 import type { Logger } from '../util/log.js';
 import { createEngine, type Engine } from '../delivery/engine.js';
@@ -44,7 +44,22 @@ export const slackPlugin: PluginFactory = {
     }
     const logger = boltLogger(ctx.log);
     // Its own router, so the receiver's route can be mounted in the service's app below.
-    const receiver = new ExpressReceiver({ signingSecret, logger, endpoints: SLACK_EVENTS_PATH, router: express.Router() });
+    const receiver = new ExpressReceiver({
+      signingSecret,
+      logger,
+      endpoints: SLACK_EVENTS_PATH,
+      router: express.Router(),
+      // A signed body that is not a JSON object (null, an array) is a bad request, not a 500.
+      processEventErrorHandler: async (args) => {
+        const body = (args.request as { body?: unknown }).body;
+        if (!args.response.headersSent && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+          args.response.writeHead(400, { 'content-type': 'application/json' });
+          args.response.end(JSON.stringify({ error: { code: 'validation_error', message: 'not a Slack request body' } }));
+          return true;
+        }
+        return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      },
+    });
     const app = new App({
       receiver,
       logger,
