@@ -40,6 +40,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/events/{id}', summary: 'One event with its deliveries', tag: 'events' },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'ops', public: true },
   { method: 'get', path: '/v1/transformers', summary: 'The target formats, their settings and default templates', tag: 'transformers' },
+  { method: 'post', path: '/v1/transformers/{name}/preview', summary: 'Render a sample event with the named transformer and a template, without sending', tag: 'transformers', body: 'Preview' },
   { method: 'post', path: '/v1/preview', summary: 'Render a sample event with a transformer and template, without sending', tag: 'transformers', body: 'Preview' },
   { method: 'post', path: '/v1/webhooks/{id}/preview', summary: "Render a sample (or given) event with the webhook's transformer and template, without sending", tag: 'webhooks', body: 'Preview' },
   { method: 'post', path: '/v1/events/batch', summary: 'Report up to 500 events in one request; each validated and idempotent on its own, answered one by one', tag: 'events', body: 'EventBatch' },

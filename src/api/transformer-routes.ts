@@ -27,6 +27,11 @@ export function mountTransformerRoutes(r: Router, ctx: AppContext) {
     res.json(renderPreview(ctx.config, req.body));
   });
 
+  // The same, with the transformer named in the path.
+  r.post('/v1/transformers/:name/preview', (req, res) => {
+    res.json(renderPreview(ctx.config, { ...(req.body ?? {}), transformer: req.params.name }));
+  });
+
   r.post('/v1/webhooks/:id/preview', async (req, res) => {
     const w = await loadWebhook(ctx, workspaceOf(req).id, req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;

@@ -93,6 +93,7 @@ const text1 = (f: (s: string) => string) => (v: unknown) => f(asText(v));
 // Escaping: one per target markup. Escape after truncating (escaping lengthens text).
 helper('json', 1, (v) => JSON.stringify(v === undefined ? null : v), '{{json output}} gives a JSON value');
 helper('slack', 1, text1(escapeSlack), '{{slack output}}');
+helper('escapeSlack', 1, text1(escapeSlack), '{{escapeSlack output}} (the same as {{slack output}})');
 helper('discord', 1, text1(escapeDiscord), '{{discord output}}');
 helper('teams', 1, text1(escapeTeams), '{{teams output}}');
 helper('html', 1, text1(escapeHtml), '{{html output}}');

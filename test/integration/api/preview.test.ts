@@ -58,3 +58,14 @@ test('previewing a saved PagerDuty webhook does not show its routing key', async
   expect(res.body.body).not.toContain(routingKey);
   expect(JSON.parse(res.body.body).routing_key).toBe('••••••');
 });
+
+test('POST /v1/transformers/{name}/preview renders with the named transformer; an unknown name is a field error', async () => {
+  const res = await svc.api('POST', '/v1/transformers/teams/preview', { event: 'evaluation_completed', template: '{{escapeSlack evaluationName}} done' });
+  expect(res.status).toBe(200);
+  const body = JSON.parse(res.body.body);
+  expect(body.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+  expect(JSON.stringify(body)).toContain('Nightly regression done');
+  const bad = await svc.api('POST', '/v1/transformers/fax/preview', {});
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.field).toBe('transformer');
+});
