@@ -1,0 +1,167 @@
+// End to end through the engine for each chat target: a real service, and one receiver on
+// 127.0.0.1 that answers at each vendor's path the way that vendor does (Slack `ok`, Teams 202,
+// Discord JSON for ?wait=true, PagerDuty 202 success, Google Chat 200).
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { startService, type TestService } from '../../helpers/service.js';
+import { startReceiver, type Received, type Receiver } from '../../helpers/receiver.js';
+import { eventually } from '../../helpers/eventually.js';
+
+const fixture = (type: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/events/${type}.json`, import.meta.url), 'utf8'));
+const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
+let svc: TestService;
+let rx: Receiver;
+
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+/** How each vendor answers a good request; a test may override one path for one case. */
+function vendorAnswer(req: Received, res: ServerResponse): void {
+  const vendor = req.path.split(/[/?]/)[1];
+  if (vendor === 'slack') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  else if (vendor === 'teams') res.writeHead(202).end();
+  else if (vendor === 'discord') json(res, 200, { id: '1234567890', type: 0, channel_id: '42', embeds: [] });
+  else if (vendor === 'pagerduty') json(res, 202, { status: 'success', message: 'Event processed', dedup_key: 'k' });
+  else if (vendor === 'google-chat') json(res, 200, { name: 'spaces/AAAA/messages/1' });
+  else res.writeHead(404).end();
+}
+const overrides = new Map<string, (req: Received, n: number, res: ServerResponse) => void>();
+const hits = new Map<string, number>();
+
+beforeAll(async () => {
+  svc = await startService({ FORJINN_DELIVERY_TIMEOUT_MS: '2000' });
+  rx = await startReceiver((req, _n, res) => {
+    const path = req.path.split('?')[0];
+    const n = (hits.get(path) ?? 0) + 1;
+    hits.set(path, n);
+    const override = overrides.get(path);
+    if (override) override(req, n, res);
+    else vendorAnswer(req, res);
+  });
+});
+afterAll(async () => {
+  await svc?.close();
+  await rx?.close();
+});
+
+const uid = () => crypto.randomUUID();
+const at = (path: string) => rx.received.filter((r) => r.path.split('?')[0] === path);
+
+async function addHook(transformer: string, path: string, chatflowId: string) {
+  const res = await svc.api('POST', '/v1/webhooks', {
+    url: `${rx.url}${path}`,
+    events: ['error_occurred'],
+    transformer,
+    transformerConfig: transformer === 'pagerduty' ? { routingKey: ROUTING_KEY } : {},
+    filters: { chatflowIds: [chatflowId] },
+  });
+  expect([transformer, res.status, res.body?.error]).toEqual([transformer, 201, undefined]);
+  return res.body as { id: string };
+}
+
+async function emit(chatflowId: string) {
+  const res = await svc.api('POST', '/v1/events', { ...fixture('error_occurred'), id: uid(), chatflowId });
+  expect(res.status).toBe(202);
+  return res.body as { id: string; deliveries: number };
+}
+
+/** The webhook's one delivery, once it has left pending. */
+async function settled(hookId: string) {
+  return eventually(
+    async () => {
+      const list = await svc.api('GET', `/v1/webhooks/${hookId}/deliveries`);
+      const [d] = list.body.data;
+      return d && d.status !== 'pending' ? d : undefined;
+    },
+    { what: `a settled delivery of ${hookId}` },
+  );
+}
+
+describe('each chat target through the engine', () => {
+  test('one error_occurred reaches all five vendors, each in its own format, unsigned, and succeeds', async () => {
+    const run = `vendors-${uid()}`;
+    const paths: Record<string, string> = {
+      slack: '/slack/services/T0/B0/x',
+      teams: '/teams/workflows/abc/triggers/manual/paths/invoke',
+      discord: '/discord/api/webhooks/1/tok',
+      pagerduty: '/pagerduty/v2/enqueue',
+      'google-chat': '/google-chat/v1/spaces/AAAA/messages',
+    };
+    const hooks: Record<string, { id: string }> = {};
+    for (const [name, path] of Object.entries(paths)) hooks[name] = await addHook(name, path, run);
+    expect((await emit(run)).deliveries).toBe(5);
+
+    const one = (name: string) => {
+      const got = at(paths[name]);
+      expect([name, got.length]).toEqual([name, 1]);
+      const [req] = got;
+      expect(req.method).toBe('POST');
+      expect(req.headers['content-type']).toMatch(/^application\/json/);
+      // Chat targets get no signature headers: they would be noise, or refused.
+      expect(req.headers['x-forjinn-signature']).toBeUndefined();
+      expect(req.headers['webhook-signature']).toBeUndefined();
+      return { req, body: JSON.parse(req.body) };
+    };
+    await eventually(() => Object.values(paths).every((p) => at(p).length > 0), { what: 'all five vendors' });
+
+    const slack = one('slack').body;
+    expect(slack.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
+    expect(slack.text).toContain('Critical error');
+
+    const teams = one('teams').body;
+    expect(teams.type).toBe('message');
+    expect(teams.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(teams.attachments[0].content.type).toBe('AdaptiveCard');
+
+    const discord = one('discord');
+    expect(new URL(discord.req.path, rx.url).searchParams.get('wait')).toBe('true');
+    expect(discord.body.embeds[0].title).toContain('Critical error');
+    expect(discord.body.allowed_mentions).toEqual({ parse: [] });
+
+    const pd = one('pagerduty').body;
+    expect(pd).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger', payload: { severity: 'critical' } });
+
+    const chat = one('google-chat').body;
+    expect(chat.cardsV2[0].card.header.title).toContain('Critical error');
+
+    for (const [name, hook] of Object.entries(hooks)) {
+      const d = await settled(hook.id);
+      expect([name, d.status, d.attempts]).toEqual([name, 'succeeded', 1]);
+    }
+  });
+
+  test('Discord 429 with retry_after 0.2 s: the delivery is retried after it and succeeds on attempt 2', async () => {
+    const run = `discord-429-${uid()}`;
+    const path = `/discord/api/webhooks/2/${run}`;
+    overrides.set(path, (req, n, res) =>
+      n === 1 ? json(res, 429, { message: 'You are being rate limited.', retry_after: 0.2, global: false }) : vendorAnswer(req, res),
+    );
+    const hook = await addHook('discord', path, run);
+    await emit(run);
+    const d = await settled(hook.id);
+    expect(d).toMatchObject({ status: 'succeeded', attempts: 2, lastStatusCode: 200 });
+    const [first, second] = at(path);
+    // The engine waited at least the vendor's retry_after (200 ms) before trying again.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(190);
+    const detail = await svc.api('GET', `/v1/deliveries/${d.id}`);
+    expect(detail.body.attempts.map((a: { responseStatus: number }) => a.responseStatus)).toEqual([429, 200]);
+  });
+
+  test('Slack 404 channel_not_found disables the webhook with a reason', async () => {
+    const run = `slack-404-${uid()}`;
+    const path = `/slack/services/T0/B1/${run}`;
+    overrides.set(path, (_req, _n, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('channel_not_found'));
+    const hook = await addHook('slack', path, run);
+    await emit(run);
+    const d = await settled(hook.id);
+    expect(d).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 404 });
+    const w = (await eventually(async () => {
+      const res = await svc.api('GET', `/v1/webhooks/${hook.id}`);
+      return res.body.enabled === false ? res.body : undefined;
+    })) as { disabledReason: string; disabledAt: string };
+    expect(w.disabledReason).toMatch(/channel_not_found/);
+    expect(w.disabledAt).toEqual(expect.any(String));
+    expect(at(path)).toHaveLength(1);
+  });
+});
