@@ -7,7 +7,7 @@ import { countApiKeys, createApiKey } from './auth/api-keys.js';
 import { loadConfig, type Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Database } from './db/database.js';
-import { migrate } from './db/migrate.js';
+import { migrate, OwnerGoneError } from './db/migrate.js';
 import { createApp, type AppExtensions } from './api/app.js';
 import { createCipher, loadMasterKey } from './util/crypto.js';
 import { createLogger, type Logger } from './util/log.js';
@@ -34,12 +34,17 @@ export async function openContext(config: Readonly<Config>, opts: { exclusive?: 
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const { key, generated } = loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR);
   if (generated) log.warn({ dataDir: config.DATA_DIR }, 'generated a master key into DATA_DIR/master.key; back it up, or set FORJINN_MASTER_KEY');
-  const db = await openDatabase(config, { exclusive: opts.exclusive });
-  try {
-    await migrate(db);
-  } catch (err) {
-    await db.close();
-    throw err;
+  let db: Database;
+  for (let attempt = 1; ; attempt++) {
+    db = await openDatabase(config, { exclusive: opts.exclusive });
+    try {
+      await migrate(db);
+      break;
+    } catch (err) {
+      await db.close();
+      // Attached to an embedded owner that stopped meanwhile: open again (and own it now).
+      if (!(err instanceof OwnerGoneError) || attempt >= 5) throw err;
+    }
   }
   const ctx: AppContext = { config, db, cipher: createCipher(key), log, wake: () => {}, bus: new Bus() };
   return { ctx, db };

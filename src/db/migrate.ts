@@ -23,12 +23,26 @@ export function migrate(db: Database): Promise<string[]> {
   return run;
 }
 
+/** The process that owned the embedded database went away while this one was attached to it. */
+export class OwnerGoneError extends Error {
+  constructor() {
+    super('the process serving DATA_DIR stopped');
+  }
+}
+
+function isGone(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return ['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE'].includes(e.code ?? '') || /Connection terminated|not queryable|ended/i.test(e.message ?? '');
+}
+
 async function waitForOwner(db: Database): Promise<void> {
   const wanted = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
   for (const deadline = Date.now() + 180_000; ; ) {
-    const { rows } = await db.pool
-      .query<{ name: string }>('select name from pgmigrations')
-      .catch(() => ({ rows: [] as { name: string }[] }));
+    const { rows } = await db.pool.query<{ name: string }>('select name from pgmigrations').catch((err) => {
+      // The owner stopped (a short-lived command such as another `migrate`): open afresh.
+      if (isGone(err)) throw new OwnerGoneError();
+      return { rows: [] as { name: string }[] };
+    });
     const done = new Set(rows.map((r) => r.name));
     if (wanted.every((w) => done.has(w))) return;
     if (Date.now() > deadline) throw new Error('the process serving DATA_DIR has not finished its migrations; is it an older version?');
