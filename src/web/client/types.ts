@@ -1,7 +1,11 @@
 // The shapes the page reads from the /v1 API (see /openapi.json); only the fields it uses.
 
-export const EVENT_TYPES = ['flow_completed', 'agent_executed', 'dataset_updated', 'evaluation_completed', 'error_occurred'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+// The server's own definitions, so page and API cannot drift apart. Types are erased from the
+// bundle; EVENT_TYPES is a small constant the bundle takes along.
+export { EVENT_TYPES, type EventType, type ConfigField } from '../../../transformers/types.js';
+export type { Filters } from '../../webhooks/schema.js';
+export type { WebhookView as Webhook } from '../../webhooks/view.js';
+import type { ConfigField, EventType } from '../../../transformers/types.js';
 
 export const EVENT_LABELS: Record<EventType, string> = {
   flow_completed: 'Flow completed',
@@ -11,46 +15,11 @@ export const EVENT_LABELS: Record<EventType, string> = {
   error_occurred: 'Error occurred',
 };
 
-export interface Filters {
-  chatflowIds?: string[];
-  agentIds?: string[];
-  datasetIds?: string[];
-}
-
-export interface Webhook {
-  id: string;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  description: string | null;
-  transformer: string;
-  transformerConfig: Record<string, unknown>;
-  template: string | null;
-  filters: Filters;
-  hasSecret: boolean;
-  secretRotation: { previousSecretExpiresAt: string } | null;
-  failureStreak: number;
-  disabledReason: string | null;
-  disabledAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
 export interface Health {
   failureStreak: number;
   disabledReason: string | null;
   lastDelivery: { id: string; status: string; test: boolean; statusCode: number | null; error: string | null; attemptedAt: string | null } | null;
   last24h: { succeeded: number; failed: number; pending: number; total: number; successRate: number | null; capped: boolean };
-}
-
-export interface ConfigField {
-  name: string;
-  label: string;
-  type: 'string' | 'enum' | 'boolean';
-  required: boolean;
-  secret?: boolean;
-  options?: string[];
-  help?: string;
 }
 
 export interface TransformerInfo {
