@@ -1,12 +1,12 @@
 // What the page needs to build its forms and live previews: the transformers and their
 // settings, and rendering without sending.
 import type { Router } from 'express';
-import { defaultTemplateSource, getTransformer, TRANSFORMERS } from '../../transformers/index.js';
+import { defaultTemplateSource, TRANSFORMERS } from '../../transformers/index.js';
 import { EVENT_TYPES } from '../../transformers/types.js';
 import type { AppContext } from '../context.js';
 import { renderPreview } from '../webhooks/preview.js';
-import { loadWebhook } from '../webhooks/service.js';
-import { HIDDEN } from '../webhooks/view.js';
+import { keepHidden, loadWebhook } from '../webhooks/service.js';
+import { HIDDEN, secretFieldNames } from '../webhooks/view.js';
 import { workspaceOf } from './auth.js';
 
 export function mountTransformerRoutes(r: Router, ctx: AppContext) {
@@ -36,15 +36,14 @@ export function mountTransformerRoutes(r: Router, ctx: AppContext) {
     const w = await loadWebhook(ctx, workspaceOf(req).id, req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
     // The stored settings, with hidden values sent back as shown kept as stored.
-    const config = { ...w.transformerConfig };
-    for (const [k, v] of Object.entries((body.transformerConfig as Record<string, unknown>) ?? {})) if (v !== HIDDEN) config[k] = v;
+    const config = { ...w.transformerConfig, ...keepHidden(body.transformerConfig as Record<string, unknown> | undefined, w.transformerConfig) };
     const out = renderPreview(
       ctx.config,
       { transformer: w.transformer, template: w.template, ...body, transformerConfig: config },
       { webhookId: w.id, webhookUrl: w.url },
     );
     // A preview is shown on screens: stored secret settings (PagerDuty's routing key) stay hidden.
-    const secretNames = new Set((getTransformer(w.transformer)?.configFields ?? []).filter((f) => f.secret).map((f) => f.name));
+    const secretNames = secretFieldNames(w.transformer);
     const secrets = Object.entries(w.transformerConfig)
       .filter(([k, v]) => secretNames.has(k) && typeof v === 'string' && v.length >= 4)
       .map(([, v]) => v as string);

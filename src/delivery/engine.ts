@@ -51,8 +51,9 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
       slackBotToken: config.SLACK_BOT_TOKEN,
     },
   };
-  const engine: Engine = { ctx, sender, writer, metrics, deps, cache: new WebhookCache(ctx.cipher, config.FORJINN_ENDPOINT_CONCURRENCY) };
-  if (opts.worker) engine.worker = new Worker(ctx, sender, writer, deps, metrics);
+  const cache = new WebhookCache(ctx.cipher, config.FORJINN_ENDPOINT_CONCURRENCY);
+  const engine: Engine = { ctx, sender, writer, metrics, deps, cache };
+  if (opts.worker) engine.worker = new Worker(ctx, sender, writer, deps, cache, metrics);
   return engine;
 }
 

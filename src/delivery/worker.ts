@@ -22,7 +22,6 @@ export class Worker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private queues = new Map<string, PQueue>();
   private held = new Map<string, string>(); // delivery id -> webhook id, claimed and not yet finished
-  private cache: WebhookCache;
   private pumping = false;
   private again = false;
   private stopped = false;
@@ -34,10 +33,9 @@ export class Worker {
     private sender: Sender,
     private writer: ResultWriter,
     private deps: AttemptDeps,
+    private cache: WebhookCache,
     private metrics?: Metrics,
-  ) {
-    this.cache = new WebhookCache(ctx.cipher, ctx.config.FORJINN_ENDPOINT_CONCURRENCY);
-  }
+  ) {}
 
   async start(): Promise<void> {
     if (this.ctx.db.kind === 'postgres') await this.listen();

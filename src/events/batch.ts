@@ -27,8 +27,7 @@ export async function ingestBatch(ctx: AppContext, workspace: { id: string; name
     }
   });
   if (valid.length) {
-    const { config, db } = ctx;
-    const out = await insertEvents(db.pool, workspace.id, valid.map((v) => v.ev), config.FORJINN_RETRY_DELAYS.length + 1, db.kind === 'postgres');
+    const out = await insertEvents(ctx, workspace.id, valid.map((v) => v.ev));
     out.forEach((o, i) => {
       const index = valid[i].index;
       results[index] = o.duplicate ? { index, status: 200, id: o.id, deliveries: o.deliveries, duplicate: true } : { index, status: 202, id: o.id, deliveries: o.deliveries };

@@ -45,9 +45,8 @@ export class IngestBatcher {
   }
 
   private async write(workspaceId: string, batch: Item[]) {
-    const { config, db } = this.ctx;
     try {
-      const out = await insertEvents(db.pool, workspaceId, batch.map((b) => b.ev), config.FORJINN_RETRY_DELAYS.length + 1, db.kind === 'postgres');
+      const out = await insertEvents(this.ctx, workspaceId, batch.map((b) => b.ev));
       batch.forEach((b, i) => b.done(out[i]));
     } catch (err) {
       // One bad statement must not fail its neighbours: retry each alone so only the culprit fails.

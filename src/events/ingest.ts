@@ -3,7 +3,6 @@
 // committed, and a repeated id finds the first event instead of creating anything.
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
-import type { Queryable } from '../db/database.js';
 import { ApiError } from '../errors.js';
 import { parseInput } from '../util/validate.js';
 import { EVENT_SCHEMAS, eventTypeSchema } from './schemas.js';
@@ -99,13 +98,11 @@ export interface EventOutcome {
 }
 
 /** Writes events and their deliveries in one statement; one outcome per event, in order. */
-export async function insertEvents(
-  db: Queryable,
-  workspaceId: string,
-  events: PreparedEvent[],
-  defaultAttempts: number,
-  notify: boolean,
-): Promise<EventOutcome[]> {
+export async function insertEvents(ctx: Pick<AppContext, 'db' | 'config'>, workspaceId: string, events: PreparedEvent[]): Promise<EventOutcome[]> {
+  const db = ctx.db.pool;
+  // Attempts for webhooks without maxAttempts: the first one plus one per retry delay.
+  const defaultAttempts = ctx.config.FORJINN_RETRY_DELAYS.length + 1;
+  const notify = ctx.db.kind === 'postgres';
   const col = <T>(f: (e: PreparedEvent) => T) => events.map(f);
   const { rows } = await db.query<{ external_id: string; deliveries: number }>({
     name: 'ingest-events',

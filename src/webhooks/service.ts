@@ -138,7 +138,7 @@ export async function updateWebhook(ctx: Ctx, workspaceId: string, id: string, r
 }
 
 /** A value sent back as shown (hidden) keeps what is stored: the page can save a form it loaded. */
-function keepHidden<T>(next: Record<string, T> | undefined, current: Record<string, T>): Record<string, T> {
+export function keepHidden<T>(next: Record<string, T> | undefined, current: Record<string, T>): Record<string, T> {
   if (!next) return current;
   return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, v === HIDDEN && k in current ? current[k] : v]));
 }

@@ -26,8 +26,13 @@ export interface WebhookView {
 
 export const HIDDEN = '••••••';
 
+/** The settings of a transformer that are credentials (shown hidden, kept out of previews). */
+export function secretFieldNames(transformer: string): Set<string> {
+  return new Set((getTransformer(transformer)?.configFields ?? []).filter((f) => f.secret).map((f) => f.name));
+}
+
 export function toView(w: Webhook): WebhookView {
-  const secretFields = new Set((getTransformer(w.transformer)?.configFields ?? []).filter((f) => f.secret).map((f) => f.name));
+  const secretFields = secretFieldNames(w.transformer);
   return {
     id: w.id,
     url: w.transformer === 'generic' ? w.url : w.urlMasked,
