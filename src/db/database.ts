@@ -82,18 +82,34 @@ export async function withClient<T>(db: Database, fn: (c: pg.PoolClient) => Prom
   }
 }
 
+/** Deadlock and serialization failures: the server rolled the transaction back; running it again is safe. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const TX_TRIES = 5;
+
+/**
+ * Runs fn in one transaction. A transaction the server chose as a deadlock (or serialization)
+ * victim is run again from the start, so fn must only touch the database.
+ */
 export async function withTransaction<T>(db: Database, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  return withClient(db, async (client) => {
-    await client.query('begin');
+  for (let attempt = 1; ; attempt++) {
     try {
-      const result = await fn(client);
-      await client.query('commit');
-      return result;
+      return await withClient(db, async (client) => {
+        await client.query('begin');
+        try {
+          const result = await fn(client);
+          await client.query('commit');
+          return result;
+        } catch (err) {
+          await client.query('rollback').catch(() => {});
+          throw err;
+        }
+      });
     } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
+      const code = (err as { code?: string }).code;
+      if (attempt >= TX_TRIES || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
     }
-  });
+  }
 }
 
 /** Something that runs queries: the pool or a client inside a transaction. */

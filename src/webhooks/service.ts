@@ -151,12 +151,14 @@ function encryptHeaders(ctx: Ctx, headers: Record<string, string>): string | nul
 export async function deleteWebhook(ctx: Ctx, workspaceId: string, id: string): Promise<{ cancelled: number }> {
   return withTransaction(ctx.db, async (tx) => {
     await loadWebhook(ctx, workspaceId, id, tx);
-    await tx.query('update webhooks set deleted_at = now(), enabled = false, updated_at = now() where id = $1', [id]);
+    // Deliveries before the webhook row: the same lock order as the worker's result writer
+    // (deliveries, then webhooks), so a delete racing a finished attempt cannot deadlock.
     const { rowCount } = await tx.query(
       `update deliveries set status = 'cancelled', completed_at = now(), last_error = 'webhook deleted'
        where webhook_id = $1 and status = 'pending'`,
       [id],
     );
+    await tx.query('update webhooks set deleted_at = now(), enabled = false, updated_at = now() where id = $1', [id]);
     return { cancelled: rowCount ?? 0 };
   });
 }
