@@ -6,7 +6,14 @@ export default {
   testMatch: ['**/*.test.ts'],
   // Fault tests stop the database server and kill processes: `npm run test:faults` runs them
   // alone, one at a time, after the suite (see .ci/run).
-  testPathIgnorePatterns: ['/node_modules/', ...(process.env.FORJINN_FAULTS ? [] : ['<rootDir>/test/faults/'])],
+  // `*.postgres.test.ts` need a server (several processes on one database, a server restart) and
+  // run in the DATABASE_URL pass; `*.embedded.test.ts` test PGlite's own files and run in the other.
+  // Both passes run in CI, so each file runs once where it means something, never as a skip.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(process.env.FORJINN_FAULTS ? [] : ['<rootDir>/test/faults/']),
+    process.env.DATABASE_URL ? '\\.embedded\\.test\\.ts$' : '\\.postgres\\.test\\.ts$',
+  ],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],

@@ -1,7 +1,7 @@
 // Several worker processes on one PostgreSQL: 2,000 events, every one delivered, none twice.
 // PGlite is one process by design, so this runs in the PostgreSQL pass of the suite.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { onPostgres, startService, type TestService } from '../../helpers/service.js';
+import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver } from '../../helpers/receiver.js';
 import { spawnService, type Child } from '../../helpers/child.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -13,7 +13,7 @@ afterAll(async () => {
   await svc?.close();
 });
 
-(onPostgres ? describe : describe.skip)('two workers on PostgreSQL', () => {
+describe('two workers on PostgreSQL', () => {
   test('deliver 2,000 events with no double delivery', async () => {
     svc = await startService({ FORJINN_POLL_INTERVAL_MS: '200' }, { api: true, worker: false });
     const rx = await startReceiver();

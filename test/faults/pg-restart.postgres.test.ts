@@ -5,15 +5,13 @@
 // the restart means its LISTEN connection came back by itself. Needs DATABASE_URL (the CI faults
 // step runs it); on the embedded database there is no server to restart.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { onPostgres, startService, type TestService } from '../helpers/service.js';
+import { startService, type TestService } from '../helpers/service.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
 import { spawnService, type Child } from '../helpers/child.js';
 import { clusterOf, startCluster, stopCluster, type Cluster } from './pg-cluster.js';
 
-const suite = onPostgres ? describe : describe.skip;
-
-suite('PostgreSQL restarted under load (needs DATABASE_URL)', () => {
+describe('PostgreSQL restarted under load (needs DATABASE_URL)', () => {
   let svc: TestService | undefined;
   let rx: Receiver | undefined;
   let cluster: Cluster | undefined;

@@ -3,14 +3,12 @@
 // every event it answered 202 for is there with its deliveries, and it takes new writes.
 // Embedded only (with DATABASE_URL the server, not this process, owns durability).
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { dropTestData, onPostgres, testEnv } from '../helpers/service.js';
+import { dropTestData, testEnv } from '../helpers/service.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { spawnService, type Child } from '../helpers/child.js';
 import { eventually } from '../helpers/eventually.js';
 
-const suite = onPostgres ? describe.skip : describe;
-
-suite('the embedded database killed mid-write (embedded only)', () => {
+describe('the embedded database killed mid-write (embedded only)', () => {
   // A short lease: deliveries the dead process held are taken up again within seconds.
   const env = testEnv({ FORJINN_LEASE_MS: '3000' });
   const children: Child[] = [];
