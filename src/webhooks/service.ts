@@ -152,7 +152,9 @@ export async function deleteWebhook(ctx: Ctx, workspaceId: string, id: string): 
   return withTransaction(ctx.db, async (tx) => {
     await loadWebhook(ctx, workspaceId, id, tx);
     // Deliveries before the webhook row: the same lock order as the worker's result writer
-    // (deliveries, then webhooks), so a delete racing a finished attempt cannot deadlock.
+    // (deliveries, then webhooks), so a delete racing a finished attempt does not deadlock on it.
+    // A rarer collision (the writer disabling this webhook fails its pending deliveries too) can
+    // still deadlock; withTransaction runs the victim again.
     const { rowCount } = await tx.query(
       `update deliveries set status = 'cancelled', completed_at = now(), last_error = 'webhook deleted'
        where webhook_id = $1 and status = 'pending'`,
