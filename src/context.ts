@@ -4,6 +4,7 @@ import type { Database } from './db/database.js';
 import type { Cipher } from './util/crypto.js';
 import type { Logger } from './util/log.js';
 import type { Bus } from './bus.js';
+import type { LocalWorker } from './delivery/handoff.js';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -12,6 +13,8 @@ export interface AppContext {
   log: Logger;
   /** Tells this process's worker that new deliveries are due (set when a worker runs here). */
   wake: () => void;
+  /** This process's worker, when one runs here: ingest leases new deliveries straight to it. */
+  local?: LocalWorker;
   /** In-process notifications (delivery failed, webhook disabled). */
   bus: Bus;
 }

@@ -1,6 +1,6 @@
 // Starting and stopping the service: database (embedded or PostgreSQL), migrations, the HTTP
 // server and the delivery worker, each closed on SIGTERM in reverse order.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { countApiKeys, createApiKey } from './auth/api-keys.js';
@@ -8,7 +8,7 @@ import { loadConfig, type Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate, OwnerGoneError } from './db/migrate.js';
-import { createApp, type AppExtensions } from './api/app.js';
+import { createApp, requestListener, type AppExtensions } from './api/app.js';
 import { createCipher, loadMasterKey } from './util/crypto.js';
 import { createLogger, type Logger } from './util/log.js';
 import { plugins, type Plugin } from './plugins.js';
@@ -81,7 +81,7 @@ export async function startRuntime(
       const ext: AppExtensions = { routes: [], publicRoutes: [], ...opts.extensions };
       for (const p of active) p.extend?.(ext);
       app = createApp(ctx, ext);
-      const listening = app;
+      const listening = createServer(requestListener(app, ext.fast));
       const server: Server = await new Promise((resolve, reject) => {
         const s = listening.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
       });

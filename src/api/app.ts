@@ -1,5 +1,7 @@
 // The express application: JSON API under /v1 behind API keys, health, metrics, OpenAPI.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
+import type { FastHandler } from './fast-ingest.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { requireApiKey } from './auth.js';
@@ -16,6 +18,16 @@ export interface AppExtensions {
   routes?: Array<(r: express.Router, ctx: AppContext) => void>;
   /** Routes outside /v1 and without API keys (the web page, metrics). */
   publicRoutes?: Array<(app: Express) => void>;
+  /** Handlers that take a request before express does (POST /v1/events). */
+  fast?: FastHandler[];
+}
+
+/** The server's request listener: the fast handlers first, then the express app. */
+export function requestListener(app: Express, fast: FastHandler[] = []) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    for (const f of fast) if (f(req, res)) return;
+    app(req, res);
+  };
 }
 
 export const JSON_LIMIT = 1024 * 1024;

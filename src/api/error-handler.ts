@@ -21,26 +21,30 @@ function databaseUnavailable(e: BodyParserError | undefined): boolean {
   return (typeof e.code === 'string' && DB_DOWN_CODES.test(e.code)) || DB_DOWN_MESSAGES.test(e.message ?? '');
 }
 
+/** The API error an error is answered with (and a Retry-After, when trying again later helps). */
+export function apiErrorOf(err: unknown, log: Logger, req: { method: string; path: string }): { api: ApiError; retryAfter?: string } {
+  const e = err as BodyParserError;
+  if (err instanceof ApiError) return { api: err };
+  if (e?.type === 'entity.too.large') return { api: new ApiError('payload_too_large', 'request body is larger than 1 MiB') };
+  if (e?.type === 'entity.parse.failed') return { api: new ApiError('invalid_json', 'request body is not valid JSON') };
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return { api: new ApiError('unsupported_media_type', e.message) };
+  if (e?.status && e.status >= 400 && e.status < 500) return { api: new ApiError('invalid_json', e.message) };
+  // 22021/22P05: a NUL (U+0000) reached PostgreSQL, which cannot store it (parseInput refuses
+  // it in bodies with the field's name; this covers path and query values).
+  if (e?.code === '22021' || e?.code === '22P05') return { api: new ApiError('validation_error', 'a value contains a NUL (\\u0000) character, which cannot be stored') };
+  if (databaseUnavailable(e)) {
+    log.warn({ code: e.code, reason: e.message, method: req.method, path: req.path }, 'database unavailable');
+    const api = new ApiError('database_unavailable', 'the database is unavailable; try again shortly (an event sent again with the same id is stored once)');
+    return { api, retryAfter: '5' };
+  }
+  log.error({ err, method: req.method, path: req.path }, 'request failed');
+  return { api: new ApiError('internal_error', 'internal error') };
+}
+
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    let api: ApiError;
-    const e = err as BodyParserError;
-    if (err instanceof ApiError) api = err;
-    else if (e?.type === 'entity.too.large') api = new ApiError('payload_too_large', 'request body is larger than 1 MiB');
-    else if (e?.type === 'entity.parse.failed') api = new ApiError('invalid_json', 'request body is not valid JSON');
-    else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') api = new ApiError('unsupported_media_type', e.message);
-    else if (e?.status && e.status >= 400 && e.status < 500) api = new ApiError('invalid_json', e.message);
-    // 22021/22P05: a NUL (U+0000) reached PostgreSQL, which cannot store it (parseInput refuses
-    // it in bodies with the field's name; this covers path and query values).
-    else if (e?.code === '22021' || e?.code === '22P05') api = new ApiError('validation_error', 'a value contains a NUL (\\u0000) character, which cannot be stored');
-    else if (databaseUnavailable(e)) {
-      log.warn({ code: e.code, reason: e.message, method: req.method, path: req.path }, 'database unavailable');
-      api = new ApiError('database_unavailable', 'the database is unavailable; try again shortly (an event sent again with the same id is stored once)');
-      res.set('retry-after', '5');
-    } else {
-      log.error({ err, method: req.method, path: req.path }, 'request failed');
-      api = new ApiError('internal_error', 'internal error');
-    }
+    const { api, retryAfter } = apiErrorOf(err, log, req);
+    if (retryAfter) res.set('retry-after', retryAfter);
     res.status(api.status).json(api.toJSON());
   };
 }

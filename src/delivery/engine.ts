@@ -11,6 +11,7 @@ import { WebhookCache } from './webhook-cache.js';
 import { mountEventRoutes } from '../api/event-routes.js';
 import { mountDeliveryRoutes } from '../api/delivery-routes.js';
 import { connectGuard } from './ssrf.js';
+import { fastIngest } from '../api/fast-ingest.js';
 
 export interface Engine {
   ctx: AppContext;
@@ -64,10 +65,12 @@ export const deliveryPlugin: PluginFactory = {
     if (engine.worker) {
       await engine.worker.start();
       ctx.wake = engine.worker.wake;
+      ctx.local = engine.worker;
     }
     return {
       extend(ext) {
         ext.routes!.push((r) => mountEventRoutes(r, engine), (r) => mountDeliveryRoutes(r, engine));
+        (ext.fast ??= []).push(fastIngest(ctx));
         ext.publicRoutes!.push((app) =>
           app.get('/metrics', async (_req, res) => {
             res.type(engine.metrics.registry.contentType).send(await engine.metrics.registry.metrics());

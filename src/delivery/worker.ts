@@ -13,15 +13,20 @@ import type { Sender } from './http.js';
 import type { ResultWriter } from './results.js';
 import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
 import type { Metrics } from './metrics.js';
+import type { HandedDelivery, LeasePlan, LocalWorker } from './handoff.js';
 
 /** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
 const BUFFER_PER_SLOT = 4;
 const CLAIM_BATCH = 500;
 
-export class Worker {
+export class Worker implements LocalWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private queues = new Map<string, PQueue>();
   private held = new Map<string, string>(); // delivery id -> webhook id, claimed and not yet finished
+  /** Slots promised to ingest statements still in flight (see plan()). */
+  private reserved = 0;
+  /** The last claim may have left due rows behind (no room, or webhooks skipped): look again when a slot frees. */
+  private backlog = true;
   private pumping = false;
   private again = false;
   private stopped = false;
@@ -90,10 +95,8 @@ export class Worker {
   /** Webhooks that hold their share already: claims skip them, so a slow one cannot take every slot. */
   private saturated(): string[] {
     const out: string[] = [];
-    const share = Math.max(1, Math.floor(this.ctx.config.FORJINN_CONCURRENCY / 2));
     for (const [id, q] of this.queues) {
-      const c = this.cache.get(id)?.concurrency ?? 1;
-      if (q.size + q.pending >= Math.min(c * BUFFER_PER_SLOT, share)) out.push(id);
+      if (q.size + q.pending >= this.hookLimit(this.cache.get(id)?.concurrency ?? 1)) out.push(id);
     }
     return out;
   }
@@ -101,12 +104,14 @@ export class Worker {
   private async pump(): Promise<void> {
     const { config } = this.ctx;
     while (!this.stopped) {
-      const room = config.FORJINN_CONCURRENCY - this.held.size;
-      if (room <= 0) return;
+      const room = config.FORJINN_CONCURRENCY - this.held.size - this.reserved;
+      if (room <= 0) return void (this.backlog = true);
       const want = Math.min(room, CLAIM_BATCH);
       let rows: ClaimedRow[];
       try {
-        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, this.saturated(), this.id);
+        const skip = this.saturated();
+        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id);
+        this.backlog = rows.length === want || skip.length > 0;
         if (rows.length === 0) return;
         const dead = rows.filter((r) => r.webhook_deleted || !r.webhook_enabled);
         if (dead.length) await closeUndeliverable(this.ctx.db.pool, dead);
@@ -121,9 +126,54 @@ export class Worker {
     }
   }
 
+  plan(events: number): LeasePlan | null {
+    if (this.stopped) return null;
+    // One row per event: statements in flight at once each get a share, and a fan-out's other
+    // deliveries go the claim's way.
+    const limit = Math.min(this.ctx.config.FORJINN_CONCURRENCY - this.held.size - this.reserved, events, CLAIM_BATCH);
+    if (limit <= 0) return null;
+    this.reserved += limit;
+    const hooks: string[] = [];
+    const caps: number[] = [];
+    for (const [id, q] of this.queues) {
+      hooks.push(id);
+      caps.push(Math.max(0, this.hookLimit(this.cache.get(id)?.concurrency) - q.size - q.pending));
+    }
+    return { workerId: this.id, leaseMs: this.ctx.config.FORJINN_LEASE_MS, limit, hooks, caps, defaultCap: this.hookLimit(undefined) };
+  }
+
+  release(plan: LeasePlan): void {
+    this.reserved -= plan.limit;
+  }
+
+  adopt(rows: HandedDelivery[]): void {
+    if (rows.length === 0) return;
+    for (const r of rows) this.held.set(r.id, r.webhook_id);
+    const claimed: ClaimedRow[] = rows.map((r) => ({ ...r, attempts: 0, next_trigger: null, webhook_enabled: true, webhook_deleted: false }));
+    void this.cache
+      .ensure(this.ctx.db.pool, new Map(rows.map((r) => [r.webhook_id, r.webhook_updated_at])))
+      .then(() => {
+        for (const row of claimed) this.dispatch(row);
+      })
+      .catch((err) => {
+        for (const r of rows) this.held.delete(r.id);
+        this.ctx.log.error({ err }, 'loading webhooks for new deliveries failed; their lease will run out and a claim will take them');
+      });
+  }
+
+  /** Rows one webhook may have in this worker: its concurrency times BUFFER_PER_SLOT, at most half the slots. */
+  private hookLimit(concurrency: number | undefined): number {
+    const share = Math.max(1, Math.floor(this.ctx.config.FORJINN_CONCURRENCY / 2));
+    return Math.min((concurrency ?? this.ctx.config.FORJINN_ENDPOINT_CONCURRENCY) * BUFFER_PER_SLOT, share);
+  }
+
   private dispatch(row: ClaimedRow) {
     const hook = this.cache.get(row.webhook_id);
-    if (!hook) return; // deleted between claim and load: its lease runs out and the claim closes it
+    if (!hook || this.stopped) {
+      // Deleted between claim and load (the claim closes it once the lease runs out), or stopping (stop() gives it back).
+      if (!hook) this.held.delete(row.id);
+      return;
+    }
     this.held.set(row.id, row.webhook_id);
     let q = this.queues.get(row.webhook_id);
     if (!q) {
@@ -148,13 +198,17 @@ export class Worker {
         trigger: row.next_trigger === 'redeliver' ? 'redeliver' : 'auto',
       });
       this.metrics?.observe(record, hook.transformer.name);
-      // Not awaited: the next delivery need not wait for this one's row to be written.
-      void this.writer.add(record).catch((err) => this.ctx.log.error({ err, deliveryId: row.id }, 'attempt result not stored; the lease will expire and it will be retried'));
+      // Not awaited: the next delivery need not wait for this one's row to be written. A retry
+      // that is due at once can be claimed as soon as its row is stored.
+      void this.writer
+        .add(record)
+        .then(() => record.status === 'pending' && record.nextAttemptAt !== null && record.nextAttemptAt.getTime() <= Date.now() && this.wake())
+        .catch((err) => this.ctx.log.error({ err, deliveryId: row.id }, 'attempt result not stored; the lease will expire and it will be retried'));
     } catch (err) {
       this.ctx.log.error({ err, deliveryId: row.id }, 'delivery crashed; the lease will expire and it will be retried');
     } finally {
       this.held.delete(row.id);
-      this.wake();
+      if (this.backlog) this.wake();
     }
   }
 

@@ -32,7 +32,7 @@ export async function ingestBatch(ctx: AppContext, workspace: { id: string; name
       const index = valid[i].index;
       results[index] = o.duplicate ? { index, status: 200, id: o.id, deliveries: o.deliveries, duplicate: true } : { index, status: 202, id: o.id, deliveries: o.deliveries };
     });
-    if (out.some((o) => !o.duplicate && o.deliveries > 0)) ctx.wake();
+    if (out.some((o) => o.deliveries > o.handed)) ctx.wake();
   }
   const count = (s: number) => results.filter((r) => r.status === s).length;
   return { accepted: count(202), duplicates: count(200), rejected: count(400), results };

@@ -1,0 +1,82 @@
+// POST /v1/events without express: the one request a platform sends per event, so the one whose
+// cost sets the service's throughput. It answers exactly as the express route would (the same
+// body limit, JSON parsing, key check, ingest and error answers); anything unusual about the
+// request (another content type, a compressed body) is left to express.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppContext } from '../context.js';
+import { authenticate } from '../auth/api-keys.js';
+import { ApiError } from '../errors.js';
+import { ingestEvent } from '../events/ingest.js';
+import { apiErrorOf } from './error-handler.js';
+import { JSON_LIMIT } from './app.js';
+
+/** Takes a request and answers it (true), or leaves it to express (false). */
+export type FastHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
+
+export function fastIngest(ctx: AppContext): FastHandler {
+  return (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/events') return false;
+    if (!JSON_TYPES.has(req.headers['content-type'] ?? '')) return false;
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding !== 'identity') return false;
+    void handle(ctx, req, res);
+    return true;
+  };
+}
+
+async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse) {
+  try {
+    const body = await readJson(req);
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) throw new ApiError('unauthorized', 'missing API key: send Authorization: Bearer <key>');
+    const workspace = await authenticate(ctx.db.pool, m[1]);
+    if (!workspace) throw new ApiError('unauthorized', 'invalid or revoked API key');
+    const key = req.headers['idempotency-key'];
+    const result = await ingestEvent(ctx, workspace, body, typeof key === 'string' ? key : undefined);
+    send(res, result.status, result.body);
+  } catch (err) {
+    const { api, retryAfter } = apiErrorOf(err, ctx.log, { method: 'POST', path: '/v1/events' });
+    if (retryAfter) res.setHeader('retry-after', retryAfter);
+    send(res, api.status, api.toJSON());
+    req.resume(); // a body cut short by the limit: discard the rest
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+/** The body as JSON, as express.json({ strict: false }) reads it: empty means {}, a BOM is dropped. */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  const tooLarge = () => new ApiError('payload_too_large', 'request body is larger than 1 MiB');
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > JSON_LIMIT) return reject(tooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > JSON_LIMIT) {
+        req.off('data', onData);
+        return reject(tooLarge());
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
+    req.once('error', reject);
+    req.once('end', () => {
+      if (size > JSON_LIMIT) return;
+      let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text.length === 0) return resolve({});
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new ApiError('invalid_json', 'request body is not valid JSON'));
+      }
+    });
+  });
+}
