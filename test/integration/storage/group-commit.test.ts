@@ -1,0 +1,42 @@
+// Ingest's group commit: events that arrive together are written in few statements (the
+// PostgreSQL-only file shows a stuck statement does not hold up the next one).
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { TestService } from '../../helpers/service.js';
+import { startWithWorkspaces } from '../../helpers/workspaces.js';
+import { IngestBatcher } from '../../../src/events/batcher.js';
+import { prepareEvent } from '../../../src/events/ingest.js';
+import type { AppContext } from '../../../src/context.js';
+
+let svc: TestService;
+let ws: Record<string, string> = {};
+let statements = 0;
+let ctx: AppContext;
+
+beforeAll(async () => {
+  ({ svc, ws } = await startWithWorkspaces(['gc-a', 'gc-b']));
+  // Count the ingest statements the batcher sends.
+  const pool = svc.rt.ctx.db.pool;
+  const counting = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop !== 'query') return Reflect.get(target, prop, receiver);
+      return (q: { name?: string }, ...rest: unknown[]) => {
+        if (q?.name === 'ingest-events') statements++;
+        return (target.query as (...a: unknown[]) => unknown)(q, ...rest);
+      };
+    },
+  });
+  ctx = { ...svc.rt.ctx, db: { ...svc.rt.ctx.db, pool: counting } };
+});
+afterAll(async () => svc?.close());
+
+const event = (id: string, workspace: string) => prepareEvent({ event: 'flow_completed', id, chatflowId: 'cf', output: 'x' }, workspace);
+
+test('100 events sent at once are all stored, in a handful of statements', async () => {
+  const batcher = new IngestBatcher(ctx);
+  statements = 0;
+  const out = await Promise.all(Array.from({ length: 100 }, (_, i) => batcher.add(ws['gc-a'], event(`burst-${i}`, 'gc-a'))));
+  expect(out.every((o) => !o.duplicate)).toBe(true);
+  expect(statements).toBeLessThanOrEqual(3);
+  const { rows } = await svc.rt.ctx.db.pool.query(`select count(*)::int as n from events where external_id like 'burst-%'`);
+  expect(rows[0].n).toBe(100);
+});
