@@ -18,6 +18,12 @@ import type { HandedDelivery, LeasePlan, LocalWorker } from './handoff.js';
 /** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
 const BUFFER_PER_SLOT = 4;
 const CLAIM_BATCH = 500;
+/**
+ * After a claim that found less than it asked for, the next waits this long: wakes come with
+ * every ingest statement that left rows unleased (for a webhook at its share, say), and
+ * claiming again at once would only scan past the same rows.
+ */
+const CLAIM_GAP_MS = 10;
 
 export class Worker implements LocalWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -28,6 +34,8 @@ export class Worker implements LocalWorker {
   /** The last claim may have left due rows behind (no room, or webhooks skipped): look again when a slot frees. */
   private backlog = true;
   private pumping = false;
+  private shortClaimAt = -Infinity;
+  private gapTimer: NodeJS.Timeout | undefined;
   private again = false;
   private stopped = false;
   private poll: NodeJS.Timeout | undefined;
@@ -82,6 +90,14 @@ export class Worker implements LocalWorker {
       this.again = true;
       return;
     }
+    const wait = this.shortClaimAt + CLAIM_GAP_MS - performance.now();
+    if (wait > 0) {
+      this.gapTimer ??= setTimeout(() => {
+        this.gapTimer = undefined;
+        this.wake();
+      }, wait);
+      return;
+    }
     this.pumping = true;
     void this.pump().finally(() => {
       this.pumping = false;
@@ -112,6 +128,7 @@ export class Worker implements LocalWorker {
         const skip = this.saturated();
         rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id);
         this.backlog = rows.length === want || skip.length > 0;
+        if (rows.length < want) this.shortClaimAt = performance.now();
         if (rows.length === 0) return;
         const dead = rows.filter((r) => r.webhook_deleted || !r.webhook_enabled);
         if (dead.length) await closeUndeliverable(this.ctx.db.pool, dead);
@@ -216,6 +233,7 @@ export class Worker implements LocalWorker {
   async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
     clearInterval(this.poll);
+    clearTimeout(this.gapTimer);
     const idle = Promise.all([...this.queues.values()].map((q) => q.onIdle()));
     for (const q of this.queues.values()) q.clear();
     await Promise.race([idle, new Promise((r) => setTimeout(r, graceMs).unref())]);
