@@ -19,11 +19,16 @@ import type { HandedDelivery, LeasePlan, LocalWorker } from './handoff.js';
 const BUFFER_PER_SLOT = 4;
 const CLAIM_BATCH = 500;
 /**
- * After a claim that found less than it asked for, the next waits this long: wakes come with
- * every ingest statement that left rows unleased (for a webhook at its share, say), and
- * claiming again at once would only scan past the same rows.
+ * After a claim that found less than it asked for, the next one waits CLAIM_GAP_MS: wakes come
+ * with every ingest statement that left rows unleased, and claiming again at once would only
+ * scan past the same rows. A claim that skips webhooks at their share scans past all of their
+ * due rows (a whole backlog, if one is alone in the queue), so the next claim that would skip
+ * them waits CLAIM_GAP_FACTOR times that claim's own time (at most CLAIM_GAP_MAX_MS); a claim
+ * with nothing to skip (a slot of theirs came free) is not held back by that.
  */
 const CLAIM_GAP_MS = 10;
+const CLAIM_GAP_FACTOR = 5;
+const CLAIM_GAP_MAX_MS = 1_000;
 
 export class Worker implements LocalWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -34,7 +39,9 @@ export class Worker implements LocalWorker {
   /** The last claim may have left due rows behind (no room, or webhooks skipped): look again when a slot frees. */
   private backlog = true;
   private pumping = false;
-  private shortClaimAt = -Infinity;
+  /** When the next claim may run after a short one, and the next claim that skips webhooks. */
+  private nextClaimAt = -Infinity;
+  private nextSkipClaimAt = -Infinity;
   private gapTimer: NodeJS.Timeout | undefined;
   private again = false;
   private stopped = false;
@@ -90,7 +97,7 @@ export class Worker implements LocalWorker {
       this.again = true;
       return;
     }
-    const wait = this.shortClaimAt + CLAIM_GAP_MS - performance.now();
+    const wait = (this.saturated().length > 0 ? this.nextSkipClaimAt : this.nextClaimAt) - performance.now();
     if (wait > 0) {
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = undefined;
@@ -126,9 +133,14 @@ export class Worker implements LocalWorker {
       let rows: ClaimedRow[];
       try {
         const skip = this.saturated();
+        const started = performance.now();
         rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id);
         this.backlog = rows.length === want || skip.length > 0;
-        if (rows.length < want) this.shortClaimAt = performance.now();
+        const now = performance.now();
+        if (rows.length < want) {
+          this.nextClaimAt = now + CLAIM_GAP_MS;
+          if (skip.length > 0) this.nextSkipClaimAt = now + Math.min(Math.max(CLAIM_GAP_MS, CLAIM_GAP_FACTOR * (now - started)), CLAIM_GAP_MAX_MS);
+        }
         if (rows.length === 0) return;
         const dead = rows.filter((r) => r.webhook_deleted || !r.webhook_enabled);
         if (dead.length) await closeUndeliverable(this.ctx.db.pool, dead);
