@@ -8,7 +8,7 @@ import PQueue from 'p-queue';
 import type { AppContext } from '../context.js';
 import type { AttemptDeps } from './attempt.js';
 import { runAttempt } from './attempt.js';
-import { claimDue, closeUndeliverable, releaseLeases, type ClaimedRow } from './claim.js';
+import { claimDue, closeUndeliverable, releaseLeases, type ClaimedRow, type HookCaps } from './claim.js';
 import type { Sender } from './http.js';
 import type { ResultWriter } from './results.js';
 import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
@@ -21,14 +21,20 @@ const CLAIM_BATCH = 500;
 /**
  * After a claim that found less than it asked for, the next one waits CLAIM_GAP_MS: wakes come
  * with every ingest statement that left rows unleased, and claiming again at once would only
- * scan past the same rows. A claim that skips webhooks at their share scans past all of their
- * due rows (a whole backlog, if one is alone in the queue), so the next claim that would skip
- * them waits CLAIM_GAP_FACTOR times that claim's own time (at most CLAIM_GAP_MAX_MS); a claim
- * with nothing to skip (a slot of theirs came free) is not held back by that.
+ * scan past the same rows.
  */
 const CLAIM_GAP_MS = 10;
-const CLAIM_GAP_FACTOR = 5;
-const CLAIM_GAP_MAX_MS = 1_000;
+/** The same after a short claim that skipped webhooks: its window is all theirs, most likely. */
+const SKIP_GAP_MS = 50;
+/**
+ * A claim that skips webhooks at their share looks only at the SKIP_WINDOW oldest due rows:
+ * otherwise it scans past every due row of theirs (a whole backlog, when one is alone in the
+ * queue: 130 ms on a million rows) to find the others'. So that rows behind a larger backlog are
+ * not left waiting, a claim that scans it all runs too, at most every FULL_SKIP_EVERY_MS (or five
+ * times its own time, if that is longer).
+ */
+const SKIP_WINDOW = 1_000;
+const FULL_SKIP_EVERY_MS = 1_000;
 
 export class Worker implements LocalWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -39,9 +45,9 @@ export class Worker implements LocalWorker {
   /** The last claim may have left due rows behind (no room, or webhooks skipped): look again when a slot frees. */
   private backlog = true;
   private pumping = false;
-  /** When the next claim may run after a short one, and the next claim that skips webhooks. */
+  /** When the next claim may run after a short one, and the next full claim that skips webhooks. */
   private nextClaimAt = -Infinity;
-  private nextSkipClaimAt = -Infinity;
+  private nextFullSkipAt = -Infinity;
   private gapTimer: NodeJS.Timeout | undefined;
   private again = false;
   private stopped = false;
@@ -97,7 +103,7 @@ export class Worker implements LocalWorker {
       this.again = true;
       return;
     }
-    const wait = (this.saturated().length > 0 ? this.nextSkipClaimAt : this.nextClaimAt) - performance.now();
+    const wait = this.nextClaimAt - performance.now();
     if (wait > 0) {
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = undefined;
@@ -134,13 +140,12 @@ export class Worker implements LocalWorker {
       try {
         const skip = this.saturated();
         const started = performance.now();
-        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id);
+        const full = skip.length === 0 || started >= this.nextFullSkipAt;
+        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id, { window: full ? undefined : SKIP_WINDOW, caps: this.hookCaps() });
         this.backlog = rows.length === want || skip.length > 0;
         const now = performance.now();
-        if (rows.length < want) {
-          this.nextClaimAt = now + CLAIM_GAP_MS;
-          if (skip.length > 0) this.nextSkipClaimAt = now + Math.min(Math.max(CLAIM_GAP_MS, CLAIM_GAP_FACTOR * (now - started)), CLAIM_GAP_MAX_MS);
-        }
+        if (rows.length < want) this.nextClaimAt = now + (skip.length > 0 ? SKIP_GAP_MS : CLAIM_GAP_MS);
+        if (skip.length > 0 && full) this.nextFullSkipAt = now + Math.max(FULL_SKIP_EVERY_MS, 5 * (now - started));
         if (rows.length === 0) return;
         const dead = rows.filter((r) => r.webhook_deleted || !r.webhook_enabled);
         if (dead.length) await closeUndeliverable(this.ctx.db.pool, dead);
@@ -151,8 +156,21 @@ export class Worker implements LocalWorker {
         return;
       }
       for (const row of rows) this.dispatch(row);
+      // Rows left for webhooks now at their cap: look again when one of their slots frees.
+      if (this.saturated().length > 0) this.backlog = true;
       if (rows.length < want) return;
     }
+  }
+
+  /** How many more rows each webhook may take (see hookLimit), for claims and hand-offs. */
+  private hookCaps(): HookCaps {
+    const hooks: string[] = [];
+    const caps: number[] = [];
+    for (const [id, q] of this.queues) {
+      hooks.push(id);
+      caps.push(Math.max(0, this.hookLimit(this.cache.get(id)?.concurrency) - q.size - q.pending));
+    }
+    return { hooks, caps, defaultCap: this.hookLimit(undefined) };
   }
 
   plan(events: number): LeasePlan | null {
@@ -162,13 +180,7 @@ export class Worker implements LocalWorker {
     const limit = Math.min(this.ctx.config.FORJINN_CONCURRENCY - this.held.size - this.reserved, events, CLAIM_BATCH);
     if (limit <= 0) return null;
     this.reserved += limit;
-    const hooks: string[] = [];
-    const caps: number[] = [];
-    for (const [id, q] of this.queues) {
-      hooks.push(id);
-      caps.push(Math.max(0, this.hookLimit(this.cache.get(id)?.concurrency) - q.size - q.pending));
-    }
-    return { workerId: this.id, leaseMs: this.ctx.config.FORJINN_LEASE_MS, limit, hooks, caps, defaultCap: this.hookLimit(undefined) };
+    return { workerId: this.id, leaseMs: this.ctx.config.FORJINN_LEASE_MS, limit, ...this.hookCaps() };
   }
 
   release(plan: LeasePlan): void {
