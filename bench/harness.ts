@@ -214,6 +214,29 @@ export async function pushEvents(svc: Service, total: number, run: string, opts:
   return { accepted, seconds: (performance.now() - started) / 1000 };
 }
 
+/** Posts `total` events in batches of `size` per POST /v1/events/batch, over `connections` connections. */
+export async function pushBatches(svc: Service, total: number, run: string, size: number, connections: number) {
+  const pool = new Pool(svc.url, { connections, pipelining: 1 });
+  const headers = { authorization: `Bearer ${svc.key}`, 'content-type': 'application/json' };
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (;;) {
+        const from = next;
+        next += size;
+        if (from >= total) return;
+        const body = `{"events":[${Array.from({ length: Math.min(size, total - from) }, (_, k) => event(from + k, run)).join(',')}]}`;
+        const res = await pool.request({ path: '/v1/events/batch', method: 'POST', headers, body });
+        const out = (await res.body.json()) as { accepted: number };
+        if (res.statusCode !== 200 || out.accepted !== Math.min(size, total - from)) throw new Error(`batch answered ${res.statusCode} ${JSON.stringify(out).slice(0, 200)}`);
+      }
+    }),
+  );
+  await pool.close();
+  return { seconds: (performance.now() - started) / 1000 };
+}
+
 /** The same receiver hit directly with undici at the same concurrency: what the hardware allows. */
 export async function rawCeiling(rx: Receiver, total: number, concurrency: number): Promise<number> {
   const pool = new Pool(rx.url, { connections: concurrency, pipelining: 1 });

@@ -1,5 +1,5 @@
 // The scenarios of the performance issue, each measured the same way every time.
-import { api, latencies, percentile, PG_URL, pushEvents, rawCeiling, startReceiver, startService, startWorker, type Receiver, type Service } from './harness.js';
+import { api, latencies, percentile, PG_URL, pushBatches, pushEvents, rawCeiling, startReceiver, startService, startWorker, type Receiver, type Service } from './harness.js';
 
 export interface Row {
   measure: string;
@@ -211,3 +211,22 @@ async function splitRoles(total: number, workers: number): Promise<Row[]> {
 }
 
 SCENARIOS['scale-out'] = async ({ events }) => [...(await splitRoles(events ?? 20_000, 1)), ...(await splitRoles(events ?? 20_000, 2))];
+
+/** POST /v1/events/batch: 500 events per request over 4 connections, for platforms that emit in bulk. */
+SCENARIOS.batch = ({ events }) =>
+  withSetup(false, async (svc, rx) => {
+    await api(svc, 'POST', '/v1/webhooks', { url: `${rx.url}/fast`, events: ['*'], secret: 'bench-secret-0123456789' });
+    await pushEvents(svc, 500, 'warm');
+    await rx.onCount(500);
+    const total = events ?? 50_000;
+    const base = rx.count();
+    const t0 = performance.now();
+    const { seconds: ingestSeconds } = await pushBatches(svc, total, 'batch', 500, 4);
+    await rx.onCount(base + total);
+    const rate = total / ((performance.now() - t0) / 1000);
+    return [
+      { measure: `deliveries per second, events sent 500 per POST /v1/events/batch (${total} events)`, value: rate, unit: '/s' },
+      { measure: 'ingest: accepted events per second', value: total / ingestSeconds, unit: '/s' },
+      { measure: 'peak RSS of the service', value: svc.peakRssMb(), unit: 'MB' },
+    ];
+  });
