@@ -11,14 +11,18 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** The workspace of an Authorization header's key; 401 when it is missing, wrong or revoked. */
+export async function workspaceOfKey(ctx: AppContext, header: string | undefined): Promise<Workspace> {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (!m) throw new ApiError('unauthorized', 'missing API key: send Authorization: Bearer <key>');
+  const workspace = await authenticate(ctx.db.pool, m[1]);
+  if (!workspace) throw new ApiError('unauthorized', 'invalid or revoked API key');
+  return workspace;
+}
+
 export function requireApiKey(ctx: AppContext) {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new ApiError('unauthorized', 'missing API key: send Authorization: Bearer <key>');
-    const workspace = await authenticate(ctx.db.pool, m[1]);
-    if (!workspace) throw new ApiError('unauthorized', 'invalid or revoked API key');
-    req.workspace = workspace;
+    req.workspace = await workspaceOfKey(ctx, req.get('authorization'));
     next();
   };
 }

@@ -4,10 +4,10 @@
 // request (another content type, a compressed body) is left to express.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
-import { authenticate } from '../auth/api-keys.js';
 import { ApiError } from '../errors.js';
 import { ingestEvent } from '../events/ingest.js';
 import { apiErrorOf } from './error-handler.js';
+import { workspaceOfKey } from './auth.js';
 import { JSON_LIMIT } from './app.js';
 
 /** Takes a request and answers it (true), or leaves it to express (false). */
@@ -29,10 +29,7 @@ export function fastIngest(ctx: AppContext): FastHandler {
 async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse) {
   try {
     const body = await readJson(req);
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m) throw new ApiError('unauthorized', 'missing API key: send Authorization: Bearer <key>');
-    const workspace = await authenticate(ctx.db.pool, m[1]);
-    if (!workspace) throw new ApiError('unauthorized', 'invalid or revoked API key');
+    const workspace = await workspaceOfKey(ctx, req.headers.authorization);
     const key = req.headers['idempotency-key'];
     const result = await ingestEvent(ctx, workspace, body, typeof key === 'string' ? key : undefined);
     send(res, result.status, result.body);

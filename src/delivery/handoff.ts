@@ -3,17 +3,14 @@
 // no second update of each row. The lease is the claim's lease: if this process dies, it runs
 // out and any worker claims the rows. Rows over the worker's room stay unleased for claims.
 
-/** What one ingest statement may lease to the local worker. */
-export interface LeasePlan {
+import type { HookCaps } from './claim.js';
+
+/** What one ingest statement may lease to the local worker: rows in all, and per webhook (the claim's caps). */
+export interface LeasePlan extends HookCaps {
   workerId: string;
   leaseMs: number;
   /** Rows in all. */
   limit: number;
-  /** Webhooks with rows in the worker already, and how many more each may take. */
-  hooks: string[];
-  caps: number[];
-  /** How many rows any other webhook may take. */
-  defaultCap: number;
 }
 
 /** A delivery leased by the ingest statement, with what its attempt needs. */

@@ -122,26 +122,28 @@ export class Worker implements LocalWorker {
   };
 
   /** Webhooks that hold their share already: claims skip them, so a slow one cannot take every slot. */
-  private saturated(): string[] {
-    const out: string[] = [];
-    for (const [id, q] of this.queues) {
-      if (q.size + q.pending >= this.hookLimit(this.cache.get(id)?.concurrency ?? 1)) out.push(id);
-    }
-    return out;
+  private saturated(caps: HookCaps = this.hookCaps()): string[] {
+    return caps.hooks.filter((_, i) => caps.caps[i] === 0);
+  }
+
+  /** Slots neither held nor promised to an ingest statement in flight. */
+  private room(): number {
+    return this.ctx.config.FORJINN_CONCURRENCY - this.held.size - this.reserved;
   }
 
   private async pump(): Promise<void> {
     const { config } = this.ctx;
     while (!this.stopped) {
-      const room = config.FORJINN_CONCURRENCY - this.held.size - this.reserved;
+      const room = this.room();
       if (room <= 0) return void (this.backlog = true);
       const want = Math.min(room, CLAIM_BATCH);
       let rows: ClaimedRow[];
       try {
-        const skip = this.saturated();
+        const caps = this.hookCaps();
+        const skip = this.saturated(caps);
         const started = performance.now();
         const full = skip.length === 0 || started >= this.nextFullSkipAt;
-        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id, { window: full ? undefined : SKIP_WINDOW, caps: this.hookCaps() });
+        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id, { window: full ? undefined : SKIP_WINDOW, caps });
         this.backlog = rows.length === want || skip.length > 0;
         const now = performance.now();
         if (rows.length < want) this.nextClaimAt = now + (skip.length > 0 ? SKIP_GAP_MS : CLAIM_GAP_MS);
@@ -177,7 +179,7 @@ export class Worker implements LocalWorker {
     if (this.stopped) return null;
     // One row per event: statements in flight at once each get a share, and a fan-out's other
     // deliveries go the claim's way.
-    const limit = Math.min(this.ctx.config.FORJINN_CONCURRENCY - this.held.size - this.reserved, events, CLAIM_BATCH);
+    const limit = Math.min(this.room(), events, CLAIM_BATCH);
     if (limit <= 0) return null;
     this.reserved += limit;
     return { workerId: this.id, leaseMs: this.ctx.config.FORJINN_LEASE_MS, limit, ...this.hookCaps() };
