@@ -1,12 +1,13 @@
 // What the page needs to build its forms and live previews: the transformers and their
 // settings, and rendering without sending.
 import type { Router } from 'express';
-import { defaultTemplateSource, TRANSFORMERS } from '../../transformers/index.js';
+import { defaultTemplateSource, getTransformer, TRANSFORMERS } from '../../transformers/index.js';
 import { EVENT_TYPES } from '../../transformers/types.js';
 import type { AppContext } from '../context.js';
 import { renderPreview } from '../webhooks/preview.js';
 import { keepHidden, loadWebhook } from '../webhooks/service.js';
-import { HIDDEN, secretFieldNames } from '../webhooks/view.js';
+import { HIDDEN } from '../webhooks/view.js';
+import { hideValues, secretSettingValues } from '../delivery/request.js';
 import { workspaceOf } from './auth.js';
 
 export function mountTransformerRoutes(r: Router, ctx: AppContext) {
@@ -42,12 +43,9 @@ export function mountTransformerRoutes(r: Router, ctx: AppContext) {
       { transformer: w.transformer, template: w.template, ...body, transformerConfig: config },
       { webhookId: w.id, webhookUrl: w.url },
     );
-    // A preview is shown on screens: stored secret settings (PagerDuty's routing key) stay hidden.
-    const secretNames = secretFieldNames(w.transformer);
-    const secrets = Object.entries(w.transformerConfig)
-      .filter(([k, v]) => secretNames.has(k) && typeof v === 'string' && v.length >= 4)
-      .map(([, v]) => v as string);
-    for (const secret of secrets) out.body = out.body.split(secret).join(HIDDEN);
+    // A preview is shown on screens: secret settings (PagerDuty's routing key) stay hidden, in
+    // every form they take (as stored, trimmed as rendered; request.ts).
+    out.body = hideValues(out.body, secretSettingValues(getTransformer(w.transformer) ?? { configFields: [] }, w.transformerConfig, config), HIDDEN);
     res.json(out);
   });
 }

@@ -3,7 +3,8 @@
 import type { RenderContext, Verdict } from '../../transformers/types.js';
 import { classify, retryDelay, type SendResult } from './classify.js';
 import type { Sender } from './http.js';
-import { buildRequest, redactHeaders, RenderError, type PreparedWebhook, type WireRequest } from './request.js';
+import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
+import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
 
 export interface AttemptJob {
   deliveryId: string;
@@ -31,8 +32,9 @@ export interface AttemptRecord {
   durationMs: number;
   error: string | null;
   at: Date;
-  /** The request exactly as sent (signatures included), for Send Test's answer only; never stored. */
-  wire: WireRequest | null;
+  /** For Send Test's answer only, never stored: the headers as the workspace may see them
+   *  (redactHeaders 'as-sent': signatures shown, the operator's credentials not) and the body sent. */
+  asSent: { headers: Record<string, string>; body: string } | null;
 }
 
 export interface AttemptDeps {
@@ -40,6 +42,8 @@ export interface AttemptDeps {
   retryDelays: number[];
   renderCtx: RenderContext;
   now?: () => number;
+  /** Whether a Slack team is linked to the workspace; bot mode is refused without it (and without this). */
+  slackTeamLinked?: (workspaceId: string) => Promise<boolean>;
 }
 
 export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: AttemptJob): Promise<AttemptRecord> {
@@ -49,6 +53,8 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
   let wire: WireRequest | null = null;
   let result: SendResult;
   try {
+    // A link removed after the webhook was saved: the operator's token is not used for it.
+    if (usesSlackBot(p.transformer.name, p.config) && !(await deps.slackTeamLinked?.(p.webhook.workspaceId))) throw new RenderError(BOT_MODE_UNLINKED);
     wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, deps.renderCtx);
     result = await deps.sender.send(wire.url, wire.headers, wire.body);
   } catch (e) {
@@ -75,12 +81,12 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     nextAttemptAt,
     requestUrl: wire && !wire.url.startsWith(p.webhook.url) ? maskOther(wire.url, shownUrl) : shownUrl,
     requestHeaders: wire ? redactHeaders(wire.headers, p.webhook.headers) : {},
-    requestBody: hideSecretSettings(wire?.body ?? '', p),
+    requestBody: hideValues(wire?.body ?? '', secretSettingValues(p.transformer, p.config, p.webhook.transformerConfig)),
     response: result.kind === 'response' ? result : null,
     durationMs: result.durationMs,
     error: [error, ...notes].filter(Boolean).join('; ') || null,
     at,
-    wire,
+    asSent: wire ? { headers: redactHeaders(wire.headers, p.webhook.headers, 'as-sent'), body: wire.body } : null,
   };
 }
 
@@ -92,15 +98,4 @@ function maskOther(url: string, fallback: string): string {
   } catch {
     return fallback;
   }
-}
-
-/** Secret settings (PagerDuty's routing key) travel in the body; the stored copy of the request hides them. */
-function hideSecretSettings(body: string, p: PreparedWebhook): string {
-  let out = body;
-  for (const field of p.transformer.configFields ?? []) {
-    const value = field.secret ? p.webhook.transformerConfig[field.name] : undefined;
-    if (typeof value !== 'string' || value.length < 8) continue;
-    for (const form of [value, JSON.stringify(value).slice(1, -1)]) out = out.split(form).join('[redacted]');
-  }
-  return out;
 }

@@ -12,6 +12,7 @@ import { mountEventRoutes } from '../api/event-routes.js';
 import { mountDeliveryRoutes } from '../api/delivery-routes.js';
 import { connectGuard } from './ssrf.js';
 import { fastIngest } from '../api/fast-ingest.js';
+import { workspaceHasSlackTeam } from '../webhooks/slack-bot-mode.js';
 
 export interface Engine {
   ctx: AppContext;
@@ -51,6 +52,7 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
       slackApiUrl: config.SLACK_API_URL,
       slackBotToken: config.SLACK_BOT_TOKEN,
     },
+    slackTeamLinked: (workspaceId) => workspaceHasSlackTeam(ctx.db.pool, workspaceId),
   };
   const cache = new WebhookCache(ctx.cipher, config.FORJINN_ENDPOINT_CONCURRENCY);
   const engine: Engine = { ctx, sender, writer, metrics, deps, cache };

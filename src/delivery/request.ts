@@ -63,15 +63,76 @@ export function buildRequest(p: PreparedWebhook, input: RequestInput, renderCtx:
   return { url: rendered.url ?? webhook.url, headers, body: rendered.body, truncated: rendered.truncated, templateError: rendered.templateError };
 }
 
-const SECRET_HEADERS = /^(authorization|x-forjinn-signature|webhook-signature|proxy-authorization|cookie)$/i;
+// The one redaction rule, for a request's headers and its body, wherever they are stored or
+// shown: the attempt log (GET /v1/deliveries/:id, the page, redeliver, recover), previews, Send
+// Test's answer (API, CLI, Slack). What is not known to be public is treated as secret.
 
-/** Headers as stored in the attempt log: signatures and credentials redacted, custom values hidden. */
-export function redactHeaders(headers: Record<string, string>, custom: Record<string, string>): Record<string, string> {
+export const REDACTED = '[redacted]';
+
+/** Set by the engine from the event and the contract: nothing secret in them. */
+const PUBLIC_HEADERS = new Set(['content-type', 'user-agent', 'x-forjinn-event', 'x-forjinn-delivery', 'webhook-id', 'webhook-timestamp']);
+/** HMACs under the webhook's own secret (two, space-separated, during a rotation). */
+const SIGNATURE_HEADERS = new Set(['x-forjinn-signature', 'webhook-signature']);
+
+/**
+ * Who is shown the headers. `stored`: the attempt log and every answer made from it, previews.
+ * `as-sent`: Send Test's answer, to the webhook's own workspace, which holds the webhook's
+ * secret and set its custom headers: those are shown as sent so a receiver's check can be
+ * compared. Nothing else differs between the two.
+ */
+export type HeaderView = 'stored' | 'as-sent';
+
+/**
+ * - the contract's public headers: as they are;
+ * - signatures: `sha256=[redacted]` / `v1,[redacted]`, as sent only in `as-sent`;
+ * - the workspace's custom headers, when the value sent is the one it set: `[redacted]`, as
+ *   sent only in `as-sent`;
+ * - anything else: `[redacted]` in every view. That is every header a transformer adds (Slack
+ *   bot mode's `Authorization: Bearer xoxb-…` is the operator's token, shared by every
+ *   workspace), a custom header a transformer overrode, and any header added later.
+ */
+export function redactHeaders(headers: Record<string, string>, custom: Record<string, string>, view: HeaderView = 'stored'): Record<string, string> {
+  const own = new Map(Object.entries(custom).map(([k, v]) => [k.toLowerCase(), v]));
+  const shown = view === 'as-sent';
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (SECRET_HEADERS.test(k)) out[k] = v.split(' ').map((s) => s.replace(/^(sha256=|v1,)?.*$/, '$1[redacted]')).join(' ');
-    else if (Object.keys(custom).some((c) => c.toLowerCase() === k.toLowerCase())) out[k] = '[redacted]';
-    else out[k] = v;
+    const name = k.toLowerCase();
+    if (PUBLIC_HEADERS.has(name)) out[k] = v;
+    else if (SIGNATURE_HEADERS.has(name)) out[k] = shown ? v : v.split(' ').map((s) => s.replace(/^(sha256=|v1,)?.*$/, `$1${REDACTED}`)).join(' ');
+    else if (own.get(name) === v) out[k] = shown ? v : REDACTED;
+    else out[k] = REDACTED;
   }
+  return out;
+}
+
+// A shorter value could match ordinary text of the body; every secret setting is longer
+// (PagerDuty's routing key: 32 characters).
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * The values of a transformer's secret settings (PagerDuty's routing key), in every form they
+ * can take: as typed and stored, trimmed (what parseConfig keeps and render sends), and each
+ * JSON-escaped. Give it both the stored settings and the parsed ones.
+ */
+export function secretSettingValues(transformer: Pick<Transformer, 'configFields'>, ...configs: unknown[]): string[] {
+  const out = new Set<string>();
+  for (const field of transformer.configFields ?? []) {
+    if (!field.secret) continue;
+    for (const config of configs) {
+      const value = config && typeof config === 'object' ? (config as Record<string, unknown>)[field.name] : undefined;
+      if (typeof value !== 'string') continue;
+      for (const v of [value, value.trim()]) {
+        if (v.length >= MIN_SECRET_LENGTH) out.add(v).add(JSON.stringify(v).slice(1, -1));
+      }
+    }
+  }
+  // Longest first: a trimmed value inside its spaced form is not left half cut.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every occurrence of each value replaced by `mark`. */
+export function hideValues(text: string, values: string[], mark = REDACTED): string {
+  let out = text;
+  for (const v of values) out = out.split(v).join(mark);
   return out;
 }

@@ -1,6 +1,7 @@
 // Send Test: a sample event (or one given) through the same render → sign → send path, at
-// once; the answer shows the request exactly as sent and the receiver's response, and the
-// attempt is logged like any other (as a test, not counted towards the webhook's health).
+// once; the answer shows the request as sent (less the operator's credentials) and the
+// receiver's response, and the attempt is logged like any other (as a test, not counted
+// towards the webhook's health).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SAMPLE_EVENTS } from '../../transformers/samples.js';
@@ -61,9 +62,8 @@ export async function sendTest(engine: Engine, ctx: AppContext, workspace: { id:
     eventId: ev.id,
     outcome: record.verdict.outcome,
     error: record.error,
-    request: record.wire
-      ? { url: record.requestUrl, method: 'POST', headers: record.wire.headers, body: record.wire.body }
-      : null,
+    // Headers through the one redaction rule (request.ts): the operator's credentials never shown.
+    request: record.asSent ? { url: record.requestUrl, method: 'POST', headers: record.asSent.headers, body: record.asSent.body } : null,
     response: record.response
       ? { status: record.response.status, headers: record.response.headers, body: record.response.body, durationMs: record.response.durationMs }
       : null,

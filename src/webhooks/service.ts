@@ -15,6 +15,7 @@ import {
   type CreateWebhookInput,
 } from './schema.js';
 import { checkWebhookHost, checkWebhookUrl, maskUrl } from './url.js';
+import { checkSlackBotMode } from './slack-bot-mode.js';
 import { HIDDEN, toView, type WebhookView } from './view.js';
 
 export function generateSecret(): string {
@@ -51,6 +52,7 @@ export async function createWebhook(
 ): Promise<{ webhook: WebhookView; secret: string | null }> {
   const input: CreateWebhookInput = parseInput(createWebhookSchema, raw);
   checkTarget(ctx, input);
+  await checkSlackBotMode(ctx.db.pool, workspaceId, input);
   await checkWebhookHost(input.url, ctx.config);
   const secret = input.secret === null ? null : (input.secret ?? generateSecret());
   const { cipher } = ctx;
@@ -107,6 +109,8 @@ export async function updateWebhook(ctx: Ctx, workspaceId: string, id: string, r
       template: patch.template === undefined ? current.template : patch.template,
     };
     checkTarget(ctx, next);
+    // Only when the target changes: an unlinked workspace can still disable or delete its webhook.
+    if (patch.transformer !== undefined || patch.transformerConfig !== undefined) await checkSlackBotMode(tx, workspaceId, next);
     const reenable = patch.enabled === true && !current.enabled;
     const { rows } = await tx.query<WebhookRow>(
       `update webhooks set url_enc = $3, url_masked = $4, events = $5::text[], enabled = $6, description = $7,

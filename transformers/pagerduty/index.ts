@@ -23,6 +23,8 @@ const PAGERDUTY_HOSTS = new Set(['events.pagerduty.com', 'events.eu.pagerduty.co
 
 const schema = z.strictObject({
   // An Events API v2 integration key is 32 characters. The message never repeats the value.
+  // Trimmed: a key pasted with spaces is accepted, and the key sent is the trimmed one, which
+  // is what the request log cuts out (secretSettingValues in src/delivery/request.ts).
   routingKey: z
     .string({ error: 'is required: the Integration Key of an Events API v2 integration' })
     .trim()

@@ -43,7 +43,7 @@ export const slack: Transformer<SlackConfig> = {
       required: false,
       help:
         'Empty: post through the incoming webhook URL. A channel id or #name: post as the Forjinn Slack app ' +
-        '(needs SLACK_BOT_TOKEN; invite the app to the channel first).',
+        '(needs SLACK_BOT_TOKEN and a Slack team linked to this workspace; invite the app to the channel first).',
     },
   ],
   templateHelp:
@@ -86,6 +86,7 @@ export const slack: Transformer<SlackConfig> = {
         url: `${(ctx.slackApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')}/chat.postMessage`,
         // The Web API warns `missing_charset` on JSON without it.
         contentType: 'application/json; charset=utf-8',
+        // The operator's token: redactHeaders shows it as [redacted] in every view.
         headers: { Authorization: `Bearer ${ctx.slackBotToken}` },
         body: JSON.stringify({ channel: config.channel, ...message }),
       };
