@@ -3,11 +3,16 @@ import { loadConfig } from '../config/config.js';
 import type { Roles } from '../runtime.js';
 import { parse } from './args.js';
 import type { Command } from './commands.js';
+import { runUntilStopped } from './until-stopped.js';
 
 async function runRoles(roles: Roles): Promise<number> {
   const config = loadConfig();
   const { startRuntime } = await import('../runtime.js');
   const rt = await startRuntime(config, roles);
+  // Runs until told to stop (0) or until it cannot go on (1, with the reason logged); never
+  // ends by itself, whatever happens to the database meanwhile. Listening from here on, before
+  // saying "running": a supervisor (or a test) may send SIGTERM the moment it reads that.
+  const stopped = runUntilStopped(() => rt.close(), rt.ctx.log);
   if (rt.url) {
     process.stdout.write(`forjinn-webhooks is listening on ${rt.url} (database: ${rt.ctx.db.kind})\n`);
     process.stdout.write(`  settings page: ${rt.url}/\n`);
@@ -19,14 +24,7 @@ async function runRoles(roles: Roles): Promise<number> {
         `Try: curl -H "Authorization: Bearer ${rt.bootstrapKey}" ${rt.url}/v1/webhooks\n\n`,
     );
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
-  rt.ctx.log.info('shutting down');
-  await rt.close();
-  return 0;
+  return (await stopped).code;
 }
 
 const roleCommand = (name: string, roles: Roles, summary: string): Command => ({

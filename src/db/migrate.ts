@@ -52,6 +52,9 @@ async function waitForOwner(db: Database): Promise<void> {
 
 async function migrateNow(db: Database): Promise<string[]> {
   const client = new pg.Client(db.clientConfig);
+  // A connection lost mid-migration (the server restarting) fails the running statement, and so
+  // the start, with its message; without a listener it was an unhandled 'error' event instead.
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [LOCK_ID]);

@@ -19,8 +19,8 @@ export function clusterOf(databaseUrl: string): Cluster {
   throw new Error(`no local PostgreSQL cluster listens on port ${port} (pg_lsclusters):\n${lines.join('\n')}`);
 }
 
-const ctl = (c: Cluster, action: 'stop' | 'start') =>
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', c.version, c.name, action, ...(action === 'stop' ? ['-m', 'fast'] : [])], { stdio: 'pipe' });
+const ctl = (c: Cluster, action: 'stop' | 'start' | 'restart') =>
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', c.version, c.name, action, ...(action === 'start' ? [] : ['-m', 'fast'])], { stdio: 'pipe' });
 
 export function ready(c: Cluster): boolean {
   try {
@@ -47,4 +47,10 @@ export async function stopCluster(c: Cluster): Promise<void> {
 export async function startCluster(c: Cluster): Promise<void> {
   if (!ready(c)) ctl(c, 'start');
   await until(() => ready(c), 'PostgreSQL is up');
+}
+
+/** `restart -m fast`, as an operator runs it: every connection is cut, the server is back in a second or two. */
+export async function restartCluster(c: Cluster): Promise<void> {
+  ctl(c, 'restart');
+  await until(() => ready(c), 'PostgreSQL is up again');
 }
