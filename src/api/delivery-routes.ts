@@ -5,6 +5,8 @@ import { getDeliveryWithAttempts, listDeliveries, parseLimit } from '../delivery
 import { recover, redeliver } from '../delivery/requeue.js';
 import { sendTest } from '../delivery/send-test.js';
 import { loadWebhook } from '../webhooks/service.js';
+import { invalid } from '../errors.js';
+import { storableTime } from '../util/validate.js';
 import { workspaceOf } from './auth.js';
 
 export function mountDeliveryRoutes(r: Router, engine: Engine) {
@@ -21,7 +23,11 @@ export function mountDeliveryRoutes(r: Router, engine: Engine) {
 
   r.post('/v1/webhooks/:id/recover', async (req, res) => {
     const hook = await loadWebhook(ctx, workspaceOf(req).id, req.params.id);
-    const result = await recover(ctx.db.pool, hook.id, req.query.since ?? (req.body as { since?: unknown } | undefined)?.since);
+    const since = req.query.since ?? (req.body as { since?: unknown } | undefined)?.since;
+    if (typeof since === 'string' && !Number.isNaN(Date.parse(since)) && !storableTime(since)) {
+      throw invalid('since', 'must be a time from year 1 to 9999, such as 2026-06-15T12:00:00Z');
+    }
+    const result = await recover(ctx.db.pool, hook.id, since);
     if (result.recovered > 0) ctx.wake();
     res.status(202).json(result);
   });

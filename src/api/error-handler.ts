@@ -3,11 +3,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../util/log.js';
 import { ApiError } from '../errors.js';
+import { JSON_LIMIT, tooLarge } from './body-limits.js';
 
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
   code?: string;
+  /** entity.too.large: the limit of the parser that refused the body. */
+  limit?: number;
 }
 
 // The database cannot be reached or is restarting: socket errors, SQLSTATE class 08 (connection
@@ -25,7 +28,8 @@ function databaseUnavailable(e: BodyParserError | undefined): boolean {
 export function apiErrorOf(err: unknown, log: Logger, req: { method: string; path: string }): { api: ApiError; retryAfter?: string } {
   const e = err as BodyParserError;
   if (err instanceof ApiError) return { api: err };
-  if (e?.type === 'entity.too.large') return { api: new ApiError('payload_too_large', 'request body is larger than 1 MiB') };
+  // A body sent chunked (no length to check first) is cut where it passes the route's limit.
+  if (e?.type === 'entity.too.large') return { api: tooLarge(e.limit ?? JSON_LIMIT) };
   if (e?.type === 'entity.parse.failed') return { api: new ApiError('invalid_json', 'request body is not valid JSON') };
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return { api: new ApiError('unsupported_media_type', e.message) };
   if (e?.status && e.status >= 400 && e.status < 500) return { api: new ApiError('invalid_json', e.message) };

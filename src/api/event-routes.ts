@@ -20,7 +20,7 @@ export function mountEventRoutes(r: Router, engine: Engine) {
   });
 
   r.get('/v1/events', async (req, res) => {
-    res.json(await listEvents(ctx.db.pool, workspaceOf(req).id, parseLimit(req.query.limit), req.query.cursor as string | undefined));
+    res.json(await listEvents(ctx.db.pool, workspaceOf(req).id, parseLimit(req.query.limit), req.query.cursor || undefined));
   });
 
   r.get('/v1/events/:id', async (req, res) => {

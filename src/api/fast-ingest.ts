@@ -1,14 +1,16 @@
 // POST /v1/events without express: the one request a platform sends per event, so the one whose
-// cost sets the service's throughput. It answers exactly as the express route would (the same
-// body limit, JSON parsing, key check, ingest and error answers); anything unusual about the
-// request (another content type, a compressed body) is left to express.
+// cost sets the service's throughput. It answers exactly as the express route would (the key
+// checked before the body is read, the same body limit, JSON parsing and depth check, ingest and
+// error answers); anything unusual about the request (another content type, a compressed body)
+// is left to express.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ingestEvent } from '../events/ingest.js';
 import { apiErrorOf } from './error-handler.js';
 import { workspaceOfKey } from './auth.js';
-import { JSON_LIMIT } from './app.js';
+import { checkJsonDepth } from '../util/validate.js';
+import { checkBodyHeaders, JSON_LIMIT, tooLarge } from './body-limits.js';
 
 /** Takes a request and answers it (true), or leaves it to express (false). */
 export type FastHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -28,8 +30,11 @@ export function fastIngest(ctx: AppContext): FastHandler {
 
 async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse) {
   try {
-    const body = await readJson(req);
+    // In express's order (app.ts): the key, the headers, the bytes, the depth.
     const workspace = await workspaceOfKey(ctx, req.headers.authorization);
+    checkBodyHeaders(req, '/v1/events');
+    const body = await readJson(req);
+    checkJsonDepth(body);
     const key = req.headers['idempotency-key'];
     const result = await ingestEvent(ctx, workspace, body, typeof key === 'string' ? key : undefined);
     send(res, result.status, result.body);
@@ -37,7 +42,7 @@ async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse
     const { api, retryAfter } = apiErrorOf(err, ctx.log, { method: 'POST', path: '/v1/events' });
     if (retryAfter) res.setHeader('retry-after', retryAfter);
     send(res, api.status, api.toJSON());
-    req.resume(); // a body cut short by the limit: discard the rest
+    req.resume(); // a body not read (no key) or cut short by the limit: discard the rest
   }
 }
 
@@ -49,16 +54,14 @@ function send(res: ServerResponse, status: number, body: unknown) {
 
 /** The body as JSON, as express.json({ strict: false }) reads it: empty means {}, a BOM is dropped. */
 function readJson(req: IncomingMessage): Promise<unknown> {
-  const tooLarge = () => new ApiError('payload_too_large', 'request body is larger than 1 MiB');
   return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > JSON_LIMIT) return reject(tooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (c: Buffer) => {
       size += c.length;
       if (size > JSON_LIMIT) {
         req.off('data', onData);
-        return reject(tooLarge());
+        return reject(tooLarge(JSON_LIMIT));
       }
       chunks.push(c);
     };

@@ -52,6 +52,9 @@ function operation(r: RouteDoc) {
       [String(r.status ?? 200)]: { description: r.response ?? 'OK' },
       ...(r.public ? {} : { '401': { description: 'missing or invalid API key', ...errorRef } }),
       ...(r.body || r.path.includes('{') ? { '400': { description: 'invalid input', ...errorRef }, '404': { description: 'not found in this workspace', ...errorRef } } : {}),
+      ...(!r.public && (r.method === 'post' || r.method === 'patch' || r.method === 'put')
+        ? { '413': { description: 'body over the limit of the route', ...errorRef }, '415': { description: 'a body that is not JSON', ...errorRef } }
+        : {}),
     },
   };
 }

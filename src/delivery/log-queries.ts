@@ -3,6 +3,7 @@
 import type { Queryable } from '../db/database.js';
 import { ApiError, invalid } from '../errors.js';
 import { isUuid } from '../webhooks/repo.js';
+import { storableTime } from '../util/validate.js';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'] as const;
 
@@ -47,15 +48,26 @@ export function deliveryView(r: DeliveryRow) {
 const DELIVERY_COLUMNS = `d.id, d.webhook_id, d.event_id, e.external_id, d.event_type, d.status, d.attempts, d.attempt_limit,
   d.next_attempt_at, d.last_status_code, d.last_error, d.last_duration_ms, d.last_attempt_at, d.created_at, d.completed_at, e.is_test`;
 
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+// A cursor's time keeps PostgreSQL's microseconds: the rows of one batch (and their deliveries)
+// share one created_at, and a cursor cut to JavaScript's milliseconds sorted after all of them,
+// so the page after the first of a batch came back empty.
+const CURSOR_AT = `to_char(%s at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const cursorAt = (column: string) => CURSOR_AT.replace('%s', column);
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d{3}|\d{6})Z$/;
+
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(`${at}|${id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (!id || !isUuid(id) || Number.isNaN(date.getTime())) throw invalid('cursor', 'is not a cursor this API returned');
-  return { at: date, id };
+/** A cursor as encodeCursor made it; anything else (a forged time past PostgreSQL's range) is a 400. */
+export function decodeCursor(cursor: unknown): { at: string; id: string } {
+  const [at = '', id, ...rest] = typeof cursor === 'string' ? Buffer.from(cursor, 'base64url').toString('utf8').split('|') : [];
+  const date = CURSOR_TIME.test(at) ? storableTime(at) : undefined;
+  // The round trip refuses what Date quietly moves (February 30th is March 2nd to it).
+  if (rest.length || !id || !isUuid(id) || !date || date.toISOString().slice(0, 23) !== at.slice(0, 23)) {
+    throw invalid('cursor', 'is not a cursor this API returned');
+  }
+  return { at, id };
 }
 
 export function parseLimit(raw: unknown, max = 250): number {
@@ -70,8 +82,8 @@ export async function listDeliveries(db: Queryable, webhookId: string, q: { stat
     throw invalid('status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
   }
   const c = q.cursor ? decodeCursor(q.cursor) : undefined;
-  const { rows } = await db.query<DeliveryRow>(
-    `select ${DELIVERY_COLUMNS} from deliveries d join events e on e.id = d.event_id
+  const { rows } = await db.query<DeliveryRow & { cursor_at: string }>(
+    `select ${DELIVERY_COLUMNS}, ${cursorAt('d.created_at')} as cursor_at from deliveries d join events e on e.id = d.event_id
      where d.webhook_id = $1 and ($2::text is null or d.status = $2)
        and ($3::timestamptz is null or (d.created_at, d.id) < ($3, $4::uuid))
      order by d.created_at desc, d.id desc limit $5`,
@@ -80,7 +92,7 @@ export async function listDeliveries(db: Queryable, webhookId: string, q: { stat
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  return { data: page.map(deliveryView), nextCursor: more && last ? encodeCursor(last.created_at, last.id) : null };
+  return { data: page.map(deliveryView), nextCursor: more && last ? encodeCursor(last.cursor_at, last.id) : null };
 }
 
 export async function getDelivery(db: Queryable, workspaceId: string, id: string) {

@@ -2,6 +2,7 @@
 // valid ones (and their deliveries) written in one statement, answered event by event.
 import type { AppContext } from '../context.js';
 import { ApiError, invalid } from '../errors.js';
+import { checkJsonDepth } from '../util/validate.js';
 import { insertEvents, prepareEvent, type PreparedEvent } from './ingest.js';
 
 export const MAX_BATCH_EVENTS = 500;
@@ -18,6 +19,9 @@ export async function ingestBatch(ctx: AppContext, workspace: { id: string; name
   const valid: Array<{ index: number; ev: PreparedEvent }> = [];
   events.forEach((body, index) => {
     try {
+      // Each event is measured from its own root, as a single POST /v1/events would be: one
+      // nested too deeply is refused here, alone (app.ts leaves a batch's depth to this).
+      checkJsonDepth(body);
       valid.push({ index, ev: prepareEvent(body, workspace.name) });
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;

@@ -1,6 +1,6 @@
 // Events as the API shows them: the payload as delivered and what became of its deliveries.
 import type { Queryable } from '../db/database.js';
-import { decodeCursor, encodeCursor } from '../delivery/log-queries.js';
+import { cursorAt, decodeCursor, encodeCursor } from '../delivery/log-queries.js';
 
 interface EventRow {
   id: string;
@@ -27,10 +27,10 @@ export async function getEvent(db: Queryable, workspaceId: string, id: string) {
   return { id: ev.external_id, type: ev.event_type, test: ev.is_test, createdAt: ev.created_at.toISOString(), payload: JSON.parse(ev.payload), deliveries };
 }
 
-export async function listEvents(db: Queryable, workspaceId: string, limit: number, cursor?: string) {
+export async function listEvents(db: Queryable, workspaceId: string, limit: number, cursor?: unknown) {
   const c = cursor ? decodeCursor(cursor) : undefined;
-  const { rows } = await db.query<EventRow & { succeeded: number; failed: number; pending: number }>(
-    `select e.id, e.external_id, e.event_type, e.is_test, e.deliveries_count, e.created_at,
+  const { rows } = await db.query<EventRow & { succeeded: number; failed: number; pending: number; cursor_at: string }>(
+    `select e.id, e.external_id, e.event_type, e.is_test, e.deliveries_count, e.created_at, ${cursorAt('e.created_at')} as cursor_at,
        (select count(*)::int from deliveries d where d.event_id = e.id and d.status = 'succeeded') as succeeded,
        (select count(*)::int from deliveries d where d.event_id = e.id and d.status = 'failed') as failed,
        (select count(*)::int from deliveries d where d.event_id = e.id and d.status = 'pending') as pending
@@ -51,6 +51,6 @@ export async function listEvents(db: Queryable, workspaceId: string, limit: numb
       failed: e.failed,
       pending: e.pending,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null,
   };
 }

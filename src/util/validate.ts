@@ -1,6 +1,6 @@
 // zod → ApiError: the first issue names the field; every issue is listed in details.
 import type { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { ApiError, invalid } from '../errors.js';
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
   const nul = fieldWithNul(input);
@@ -49,4 +49,56 @@ function fieldWithNul(input: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * How deep a JSON body may nest, counting the body itself as level 1. Code downstream recurses
+ * (JSON.stringify overflows the stack at about 5,000 levels: a 500 before this check, and a
+ * whole batch lost for one such event); real events nest a dozen levels at most, so 128 leaves
+ * them room and stays far from any stack.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/**
+ * Refuses a parsed body nested deeper than `limit`, naming the top-level field that is (the
+ * body itself when it is an array). Iterative, and stops at the first level past the limit.
+ */
+export function checkJsonDepth(value: unknown, limit = MAX_JSON_DEPTH): void {
+  if (value === null || typeof value !== 'object') return;
+  const tooDeep = (field: string) => invalid(field, `is nested more than ${limit} levels deep (the limit for JSON bodies)`);
+  if (Array.isArray(value)) {
+    if (deeperThan(value, limit)) throw tooDeep('(body)');
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) if (deeperThan(child, limit - 1)) throw tooDeep(key);
+}
+
+/** Whether a value nests more than `max` objects and arrays, itself included. */
+function deeperThan(value: unknown, max: number): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) {
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * A time PostgreSQL can store and compare: JavaScript dates reach year -271821, timestamptz
+ * only 4713 BC, and a cursor or `since` past that was a 500 from the database. Years 1 to 9999
+ * hold every time this API hands out or a caller means.
+ */
+export function storableTime(raw: string): Date | undefined {
+  const at = new Date(raw);
+  const year = at.getUTCFullYear();
+  return Number.isNaN(at.getTime()) || year < 1 || year > 9999 ? undefined : at;
 }

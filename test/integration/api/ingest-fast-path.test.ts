@@ -39,6 +39,11 @@ const CASES: Array<[string, (n: number) => [string | Buffer, Record<string, stri
   ['no API key', () => [ev(), { authorization: '' }]],
   ['a wrong API key', () => [ev(), { authorization: 'Bearer fjk_wrong' }]],
   ['a body over 1 MiB', () => [ev({ output: 'x'.repeat(1024 * 1024) })]],
+  // The key is checked before the body is read, on both paths.
+  ['no API key and a body over 1 MiB', () => [ev({ output: 'x'.repeat(1024 * 1024) }), { authorization: '' }]],
+  ['no API key and a body that is not JSON', () => ['{"event": ', { authorization: '' }]],
+  ['a field nested past 128 levels', () => [`{"event":"flow_completed","chatflowId":"cf-1","meta":${'['.repeat(128)}${']'.repeat(128)}}`]],
+  ['a body nested 5,000 levels', () => [`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`]],
   ['an Idempotency-Key of 201 characters', () => [ev(), { 'idempotency-key': 'k'.repeat(201) }]],
   ['an event seen before', () => [ev({ id: 'seen-before' })]],
 ];
