@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'payload_too_large'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'unsupported_media_type'
@@ -17,6 +18,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
   blocked_address: 400,
   unauthorized: 401,
+  // The key is valid but this needs a proof it cannot give (linking a Slack team by its id).
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -1,6 +1,10 @@
-// slack link|unlink|links: which Forjinn workspace a Slack team's /forjinn commands act on.
-// The operator's door: a team linked to another workspace is moved, and the output says so.
-import { findWorkspace } from '../auth/api-keys.js';
+// slack link|link-code|unlink|links: which Forjinn workspace a Slack team's /forjinn commands
+// act on. The operator's door, trusted as the database is (it opens it): `link` links a team
+// directly and moves one linked elsewhere, saying so; `link-code` prints a one-time code for
+// someone in the Slack team to run `/forjinn link <code>` with, as the API does.
+import { findWorkspace, type Workspace } from '../auth/api-keys.js';
+import type { AppContext } from '../context.js';
+import { createLinkCode, LINK_CODE_TTL_S, LINK_USAGE } from '../slack/link-codes.js';
 import { linkTeam, listLinks, unlinkTeam } from '../slack/links.js';
 import { CliError, parse, required } from './args.js';
 import type { Command } from './commands.js';
@@ -8,6 +12,7 @@ import { cli, workspaceId } from './webhook-commands.js';
 import { withContext } from './with-context.js';
 
 const LINK = 'forjinn-webhooks slack link --team <T0123ABCD> --workspace <name>';
+const LINK_CODE = 'forjinn-webhooks slack link-code --workspace <name>';
 const UNLINK = 'forjinn-webhooks slack unlink --team <T0123ABCD>';
 const LINKS = 'forjinn-webhooks slack links [--workspace <name>]';
 
@@ -23,15 +28,28 @@ export const slackCommands: Command[] = [
       const team = required(values.team, '--team', LINK);
       const name = required(values.workspace, '--workspace', LINK);
       const result = await withContext((ctx) =>
-        cli(async () => {
-          const workspace = await findWorkspace(ctx.db.pool, name);
-          if (!workspace) throw new CliError(`no workspace named "${name}" (create one with: forjinn-webhooks api-key create --workspace ${name})`);
-          return linkTeam(ctx.db.pool, team, workspace, { linkedBy: 'cli', replace: true });
-        }),
+        cli(async () => linkTeam(ctx.db.pool, team, await existingWorkspace(ctx, name), { linkedBy: 'cli', replace: true })),
       );
       const { link, created, previous } = result;
       if (!created) process.stdout.write(`${link.team} is already linked to workspace "${link.workspace.name}"\n`);
       else process.stdout.write(`linked Slack team ${link.team} to workspace "${link.workspace.name}"${previous ? ` (was "${previous}")` : ''}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'slack link-code',
+    summary: 'Print a one-time code; /forjinn link <code> in a Slack team links that team to the workspace',
+    usage:
+      `${LINK_CODE}\n\nThe code is valid for ${LINK_CODE_TTL_S / 60} minutes, once. Someone in the Slack workspace to link (an admin\n` +
+      'named in SLACK_ADMIN_USERS, when set) runs the command it prints; the team that runs it is the one linked.',
+    async run(args) {
+      const { values } = parse(args, { workspace: { type: 'string' } }, LINK_CODE);
+      const name = required(values.workspace, '--workspace', LINK_CODE);
+      const { code, expiresAt } = await withContext((ctx) => cli(async () => createLinkCode(ctx.db.pool, await existingWorkspace(ctx, name), 'cli')));
+      process.stdout.write(
+        `${code}\n\nIn the Slack workspace to link to "${name}", run:\n  ${LINK_USAGE.replace('<code>', code)}\n` +
+          `Valid once, until ${expiresAt.toISOString()}.\n`,
+      );
       return 0;
     },
   },
@@ -63,3 +81,9 @@ export const slackCommands: Command[] = [
     },
   },
 ];
+
+async function existingWorkspace(ctx: AppContext, name: string): Promise<Workspace> {
+  const workspace = await findWorkspace(ctx.db.pool, name);
+  if (!workspace) throw new CliError(`no workspace named "${name}" (create one with: forjinn-webhooks api-key create --workspace ${name})`);
+  return workspace;
+}

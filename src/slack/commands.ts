@@ -1,6 +1,7 @@
 // `/forjinn …`: the command table, the checks every command passes (linked team, admin for
-// changes), and the answer within Slack's 3 seconds: the result itself when it is ready in
-// time, otherwise "working on it" at once and the result through the response_url.
+// changes; `link <code>` is the one command of a team not linked yet), and the answer within
+// Slack's 3 seconds: the result itself when it is ready in time, otherwise "working on it" at
+// once and the result through the response_url.
 import { randomUUID } from 'node:crypto';
 import type { RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { AppContext } from '../context.js';
@@ -8,6 +9,7 @@ import type { Engine } from '../delivery/engine.js';
 import type { Workspace } from '../auth/api-keys.js';
 import { ApiError } from '../errors.js';
 import { findLink } from './links.js';
+import { linkCommand, LINK_USAGE } from './link-codes.js';
 import { helpReply, notLinkedText, say, usageFor, USAGE, warn, type Reply } from './messages.js';
 import { tokenize, UsageError } from './parse.js';
 import { webhookCommands } from './webhook-commands.js';
@@ -51,6 +53,7 @@ const ACK_BUDGET_MS = 2_000;
 export const isAdmin = (deps: SlackDeps, user: string): boolean => deps.admins.size === 0 || deps.admins.has(user);
 
 export const ADMIN_ONLY = 'only the admins named in SLACK_ADMIN_USERS may change webhooks; everyone may list them';
+const ADMIN_ONLY_LINK = 'only the admins named in SLACK_ADMIN_USERS may link this Slack workspace to a Forjinn workspace';
 
 export async function runCommand(deps: SlackDeps, body: SlashCommand): Promise<Outcome> {
   const name = body.command || '/forjinn';
@@ -58,6 +61,12 @@ export async function runCommand(deps: SlackDeps, body: SlashCommand): Promise<O
   const link = await findLink(deps.ctx.db.pool, body.team_id);
   if (words.length === 0 || words[0] === 'help' || words[0] === '--help') {
     return helpReply(name, link?.workspace.name, body.team_id, [...deps.admins]);
+  }
+  if (words[0] === 'link') {
+    const usage = usageFor(name, LINK_USAGE);
+    if (words.includes('--help')) return say(`usage: \`${usage}\``);
+    if (!isAdmin(deps, body.user_id)) return warn(ADMIN_ONLY_LINK);
+    return linkCommand(deps.ctx, body, words.slice(1), usage).catch((e) => errorReply(deps, e, usage));
   }
   const key = words[0] === 'webhook' ? `webhook ${words[1] ?? ''}` : words[0];
   const spec = TABLE[key];

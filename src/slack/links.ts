@@ -1,14 +1,10 @@
-// Slack team ↔ Forjinn workspace links: one workspace per team. Written by the CLI
-// (`forjinn-webhooks slack link`) and by the web API (POST /v1/slack/links); read on every
-// command and button click to find the workspace a request acts on.
-import type { Router } from 'express';
-import { z } from 'zod';
+// Slack team ↔ Forjinn workspace links: one workspace per team. Written by `/forjinn link
+// <code>` (link-codes.ts: a code from the workspace, run in the team) and by the operator's CLI
+// (`forjinn-webhooks slack link`, trusted: it has the database anyway); read on every command
+// and button click to find the workspace a request acts on. Routes: link-routes.ts.
 import type { Workspace } from '../auth/api-keys.js';
-import type { AppContext } from '../context.js';
 import type { Queryable } from '../db/database.js';
 import { ApiError, invalid } from '../errors.js';
-import { parseInput } from '../util/validate.js';
-import { workspaceOf } from '../api/auth.js';
 
 // https://api.slack.com/methods/team.info : team ids start with T; an Enterprise Grid
 // organisation installing the app org-wide sends its E… id.
@@ -59,7 +55,7 @@ export async function listLinks(db: Queryable, workspaceId?: string): Promise<Sl
 
 /**
  * Links a team to a workspace. A team already linked elsewhere is moved only with `replace`
- * (the operator's CLI); through the API a workspace cannot take another workspace's team.
+ * (the operator's CLI); a link code cannot take another workspace's team.
  */
 export async function linkTeam(
   db: Queryable,
@@ -93,26 +89,4 @@ export async function unlinkTeam(db: Queryable, teamRaw: unknown, workspaceId?: 
     workspaceId ?? null,
   ]);
   return (rowCount ?? 0) > 0;
-}
-
-const linkView = (l: SlackLink) => ({ team: l.team, workspace: l.workspace.name, linkedBy: l.linkedBy, createdAt: l.createdAt.toISOString() });
-
-export const linkSchema = z.object({ team: z.string({ error: 'is required' }) }).strict();
-
-/** /v1/slack/links: the workspace of the API key links, lists and unlinks its Slack teams. */
-export function mountLinkRoutes(r: Router, ctx: AppContext) {
-  r.get('/v1/slack/links', async (req, res) => {
-    res.json({ data: (await listLinks(ctx.db.pool, workspaceOf(req).id)).map(linkView) });
-  });
-
-  r.post('/v1/slack/links', async (req, res) => {
-    const input = parseInput(linkSchema, req.body);
-    const { link, created } = await linkTeam(ctx.db.pool, input.team, workspaceOf(req), { linkedBy: 'api', replace: false });
-    res.status(created ? 201 : 200).json(linkView(link));
-  });
-
-  r.delete('/v1/slack/links/:team', async (req, res) => {
-    if (!(await unlinkTeam(ctx.db.pool, req.params.team, workspaceOf(req).id))) throw new ApiError('not_found', 'no link for this team in this workspace');
-    res.status(204).end();
-  });
 }

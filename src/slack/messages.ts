@@ -60,6 +60,7 @@ export const USAGE = {
   subscribe: '/forjinn subscribe [event ...] [--chatflow ID]',
   unsubscribe: '/forjinn unsubscribe [event ...] [--chatflow ID]',
   subscriptions: '/forjinn subscriptions',
+  link: '/forjinn link <code>',
   help: '/forjinn help',
 } as const;
 
@@ -75,6 +76,7 @@ export function helpReply(command: string, linked: string | undefined, team: str
     `${u(USAGE.subscribe)}\n    posts events into this channel (no event: all of them)`,
     `${u(USAGE.unsubscribe)}\n    stops them (no event: every subscription of this channel)`,
     `${u(USAGE.subscriptions)}\n    this channel's subscriptions`,
+    `${u(USAGE.link)}\n    links this Slack workspace with a one-time code from the Forjinn workspace`,
   ];
   const where = linked
     ? `This Slack workspace is linked to the Forjinn workspace *${escapeSlack(linked)}*.`
@@ -89,9 +91,9 @@ export function helpReply(command: string, linked: string | undefined, team: str
 
 export function notLinkedText(team: string): string {
   return (
-    `This Slack workspace (${team}) is not linked to a Forjinn workspace yet. An admin of the service links it with ` +
-    `\`forjinn-webhooks slack link --team ${team} --workspace <name>\`, or with the workspace's API key: ` +
-    `\`POST /v1/slack/links {"team":"${team}"}\`.`
+    `This Slack workspace (${team}) is not linked to a Forjinn workspace yet. Get a one-time code with the workspace's ` +
+    `API key (\`POST /v1/slack/link-codes\`) or from the service's admin (\`forjinn-webhooks slack link-code --workspace <name>\`), ` +
+    `then run \`/forjinn link <code>\` here. The admin can also link it directly: \`forjinn-webhooks slack link --team ${team} --workspace <name>\`.`
   );
 }
 

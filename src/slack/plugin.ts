@@ -1,8 +1,9 @@
 // The Slack app as a part of the service: a Bolt app whose ExpressReceiver is mounted in the
-// service's own express server (POST /slack/events, before the JSON parser: Bolt verifies the
-// signature over the raw body). On when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
-// Every Web API call goes to SLACK_API_URL. Alerts run where the worker runs (the bus events
-// fire there); commands, buttons and /v1/slack/links where the API runs.
+// service's own express server (POST /slack/events, before the JSON parser: the signature is
+// over the raw body). The request guard lets in only signed, recent, first-seen requests.
+// On when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set. Every Web API call goes to
+// SLACK_API_URL. Alerts run where the worker runs (the bus events fire there); commands,
+// buttons and /v1/slack/links where the API runs.
 import express from 'express';
 import { App, ExpressReceiver, HTTPModuleFunctions, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { PluginFactory } from '../plugins.js';
@@ -11,7 +12,8 @@ import { createEngine, type Engine } from '../delivery/engine.js';
 import { answer, runCommand, type SlackDeps } from './commands.js';
 import { registerActions } from './actions.js';
 import { Alerts } from './alerts.js';
-import { mountLinkRoutes } from './links.js';
+import { mountLinkRoutes } from './link-routes.js';
+import { slackRequestGuard } from './request-guard.js';
 import { Tasks } from './tasks.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -108,6 +110,7 @@ export const slackPlugin: PluginFactory = {
         const before = ext.beforeJson;
         ext.beforeJson = (a) => {
           before?.(a);
+          a.post(SLACK_EVENTS_PATH, ...slackRequestGuard({ signingSecret, db: ctx.db.pool, log: ctx.log }));
           a.use(receiver.router);
         };
         ext.routes!.push((r) => mountLinkRoutes(r, ctx));

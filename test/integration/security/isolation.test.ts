@@ -9,8 +9,10 @@ import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { mountedRoutes } from '../../helpers/routes.js';
 import { eventually } from '../../helpers/eventually.js';
+import { linkSlackTeam } from '../../helpers/slack-link.js';
 import { runCli } from './cli.js';
 
+const SIGNING_SECRET = 'isolation-signing-secret-0123456789';
 let svc: TestService;
 let rx: Receiver;
 interface Tenant {
@@ -65,7 +67,7 @@ async function setUp(workspace: string, key: string): Promise<Tenant> {
     return r.body.data?.[0]?.status === 'succeeded' ? r.body.data : undefined;
   });
   const team = `T${workspace.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 8)}1`;
-  if (routes.some(([, p]) => p === '/v1/slack/links')) expect((await svc.api('POST', '/v1/slack/links', { team }, key)).status).toBe(201);
+  if (routes.some(([, p]) => p === '/v1/slack/link-codes')) await linkSlackTeam(svc, SIGNING_SECRET, team, { key });
   return { key, workspace, webhookId: hook.body.id, eventId, deliveryId: deliveries[0].id, team, secret: hook.body.secret };
 }
 
@@ -75,7 +77,7 @@ beforeAll(async () => {
     else res.writeHead(200).end('ok');
   });
   // The Slack app on (its /v1 routes mounted), talking to the loopback receiver, never to Slack.
-  svc = await startService({ SLACK_SIGNING_SECRET: 'isolation-signing-secret-0123456789', SLACK_BOT_TOKEN: 'xoxb-isolation-test', SLACK_API_URL: `${rx.url}/slack-api` });
+  svc = await startService({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-isolation-test', SLACK_API_URL: `${rx.url}/slack-api` });
   routes = mountedRoutes(svc.rt).filter(([, p]) => p.startsWith('/v1/'));
   tenants.a = await setUp('alpha-corp', await svc.newWorkspaceKey('alpha-corp'));
   tenants.b = await setUp('bravo-inc', await svc.newWorkspaceKey('bravo-inc'));
@@ -125,9 +127,9 @@ describe('every route, with another workspace', () => {
     const delivery = await svc.api('GET', `/v1/deliveries/${a.deliveryId}`, undefined, a.key);
     expect(delivery.body.attempts).toHaveLength(1);
     if (routes.some(([, p]) => p === '/v1/slack/links')) {
-      // Taking the first workspace's Slack team is refused without naming that workspace.
+      // Taking the first workspace's Slack team by its id is refused without naming that workspace.
       const take = await svc.api('POST', '/v1/slack/links', { team: a.team }, b.key);
-      expect(take.status).toBe(409);
+      expect(take.status).toBe(403);
       expect(leaks(JSON.stringify(take.body))).toEqual([]);
       expect((await svc.api('GET', '/v1/slack/links', undefined, a.key)).body.data.map((l: { team: string }) => l.team)).toEqual([a.team]);
     }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
+import { linkSlackTeam } from '../../helpers/slack-link.js';
 import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type Call, type FakeSlack } from './fake-slack.js';
 
 const TEAM = 'T0ALERTS01';
@@ -29,7 +30,7 @@ beforeAll(async () => {
     FORJINN_PUBLIC_URL: PUBLIC_URL,
   });
   slack = slackClient(svc.url, SLACK_EXAMPLE.secret, fake, { team: TEAM, channel: CHANNEL, channelName: 'ops', user: 'U0BOB0001' });
-  expect((await svc.api('POST', '/v1/slack/links', { team: TEAM })).status).toBe(201);
+  await linkSlackTeam(svc, SLACK_EXAMPLE.secret, TEAM);
   const added = await slack.command(`webhook add ${receiver.url}/flaky flow_completed`);
   webhookId = /`([0-9a-f-]{36})`/.exec(added.text)![1];
 }, 60_000);

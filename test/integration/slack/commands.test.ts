@@ -5,6 +5,7 @@ import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 import { mountedRoutes } from '../../helpers/routes.js';
+import { linkSlackTeam } from '../../helpers/slack-link.js';
 import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
 
 const TEAM = 'T0LINKED1';
@@ -24,8 +25,7 @@ beforeAll(async () => {
     SLACK_ADMIN_USERS: `${ADMIN}, U0ADMIN02`,
   });
   slack = slackClient(svc.url, SLACK_EXAMPLE.secret, fake, { team: TEAM, channel: 'C0CHANNEL1', channelName: 'alerts', user: ADMIN });
-  const linked = await svc.api('POST', '/v1/slack/links', { team: TEAM });
-  expect(linked.status).toBe(201);
+  await linkSlackTeam(svc, SLACK_EXAMPLE.secret, TEAM, { user: ADMIN });
 }, 60_000);
 
 afterAll(async () => {
@@ -70,25 +70,21 @@ describe('requests from Slack', () => {
   });
 });
 
-describe('linking from the web API', () => {
-  test('link, list, conflict with another workspace, unlink; a bad team id names the field', async () => {
-    expect((await svc.api('POST', '/v1/slack/links', { team: TEAM })).status).toBe(200);
+describe('links through the web API', () => {
+  test('list, a link by code from another workspace, unlink; a team id alone links nothing', async () => {
+    expect((await svc.api('POST', '/v1/slack/links', { team: TEAM })).status).toBe(403);
     const other = await svc.newWorkspaceKey('other-team');
-    const taken = await svc.api('POST', '/v1/slack/links', { team: TEAM }, other);
-    expect(taken.status).toBe(409);
-    expect(taken.body.error.code).toBe('conflict');
-    const bad = await svc.api('POST', '/v1/slack/links', { team: 'nope' });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.field).toBe('team');
-    expect((await svc.api('POST', '/v1/slack/links', {})).body.error.field).toBe('team');
+    expect((await svc.api('POST', '/v1/slack/links', { team: 'T0SECOND1' }, other)).status).toBe(403);
+    expect((await svc.api('GET', '/v1/slack/links', undefined, other)).body.data).toEqual([]);
 
-    expect((await svc.api('POST', '/v1/slack/links', { team: 'T0SECOND1' }, other)).status).toBe(201);
+    await linkSlackTeam(svc, SLACK_EXAMPLE.secret, 'T0SECOND1', { key: other, user: ADMIN });
     expect((await svc.api('GET', '/v1/slack/links', undefined, other)).body.data).toEqual([
-      expect.objectContaining({ team: 'T0SECOND1', workspace: 'other-team', linkedBy: 'api' }),
+      expect.objectContaining({ team: 'T0SECOND1', workspace: 'other-team', linkedBy: `slack:${ADMIN}` }),
     ]);
     expect((await svc.api('GET', '/v1/slack/links')).body.data.map((l: any) => l.team)).toEqual([TEAM]);
     expect((await slack.command('help', { team: 'T0SECOND1' })).text).toContain('*other-team*');
     expect((await svc.api('DELETE', '/v1/slack/links/T0SECOND1')).status).toBe(404); // not this workspace's
+    expect((await svc.api('DELETE', '/v1/slack/links/nope')).body.error.field).toBe('team');
     expect((await svc.api('DELETE', '/v1/slack/links/T0SECOND1', undefined, other)).status).toBe(204);
     expect((await slack.command('webhook list', { team: 'T0SECOND1' })).text).toContain('not linked');
   });
@@ -96,7 +92,7 @@ describe('linking from the web API', () => {
   test('every route the Slack app mounts is in the OpenAPI document', async () => {
     const doc = await (await fetch(`${svc.url}/openapi.json`)).json();
     const routes = mountedRoutes(svc.rt);
-    expect(routes).toEqual(expect.arrayContaining([['post', '/slack/events'], ['post', '/v1/slack/links']]));
+    expect(routes).toEqual(expect.arrayContaining([['post', '/slack/events'], ['post', '/v1/slack/link-codes'], ['post', '/v1/slack/links']]));
     expect(routes.filter(([m, p]) => !doc.paths[p]?.[m])).toEqual([]);
   });
 });

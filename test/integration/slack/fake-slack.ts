@@ -129,11 +129,10 @@ export function slackClient(serviceUrl: string, secret: string, fake: FakeSlack,
     return { status: res.status, body: parsed };
   }
 
-  /** `/forjinn <text>` from a user in a channel. The answer's text includes every block's text. */
-  async function command(text: string, who: Who = {}, opts: { timestamp?: number; signature?: string } = {}): Promise<SlackAnswer> {
+  /** The form body Slack posts for `/forjinn <text>` (a fresh response_url each time). */
+  function commandForm(text: string, who: Who = {}, responseUrl = fake.responseUrl()): string {
     const w = { ...defaults, ...who };
-    const responseUrl = fake.responseUrl();
-    const form = new URLSearchParams({
+    return new URLSearchParams({
       token: 'legacy-verification-token',
       team_id: w.team,
       team_domain: 'example',
@@ -147,8 +146,13 @@ export function slackClient(serviceUrl: string, secret: string, fake: FakeSlack,
       is_enterprise_install: 'false',
       response_url: responseUrl,
       trigger_id: '13345224609.738474920.8088930838d88f008e0',
-    });
-    const res = await post(form.toString(), opts);
+    }).toString();
+  }
+
+  /** `/forjinn <text>` from a user in a channel. The answer's text includes every block's text. */
+  async function command(text: string, who: Who = {}, opts: { timestamp?: number; signature?: string } = {}): Promise<SlackAnswer> {
+    const responseUrl = fake.responseUrl();
+    const res = await post(commandForm(text, who, responseUrl), opts);
     return { ...res, text: allText(res.body), responseUrl };
   }
 
@@ -174,7 +178,7 @@ export function slackClient(serviceUrl: string, secret: string, fake: FakeSlack,
     return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   }
 
-  return { post, command, click };
+  return { post, command, commandForm, click };
 }
 
 /** Every text of a Block Kit answer, joined, with Slack's three entities shown as Slack shows them. */

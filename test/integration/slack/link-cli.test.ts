@@ -1,5 +1,6 @@
-// `forjinn-webhooks slack link|links|unlink` as an operator runs them: a separate process that
-// attaches to the running service's database; the link takes effect on the next command.
+// `forjinn-webhooks slack link|link-code|links|unlink` as an operator runs them: a separate
+// process that attaches to the running service's database; the link takes effect on the next
+// command. `link` is the operator's direct link; `link-code` gives a code for the Slack team.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,22 @@ describe('forjinn-webhooks slack', () => {
     expect((await cli(['slack', 'links'])).stdout).toContain('no Slack teams linked');
   }, 60_000);
 
+  test('link-code prints a one-time code that links the Slack team running /forjinn link with it', async () => {
+    const out = await cli(['slack', 'link-code', '--workspace', 'default']);
+    expect(out.code).toBe(0);
+    const code = /^([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})$/m.exec(out.stdout)![1];
+    expect(out.stdout).toContain(`/forjinn link ${code}`);
+    expect(out.stdout).toMatch(/Valid once, until \d{4}-\d\d-\d\dT/);
+    expect((await slack.command(`link ${code}`)).text).toContain(`Linked this Slack workspace (${TEAM}) to the Forjinn workspace *default*`);
+    expect((await cli(['slack', 'links'])).stdout).toMatch(new RegExp(`^${TEAM}  default  slack:U0OPER001  `, 'm'));
+    expect((await slack.command(`link ${code}`, { team: 'T0CLIOTHER' })).text).toContain('not a valid link code');
+    expect((await cli(['slack', 'unlink', '--team', TEAM])).code).toBe(0);
+    const none = await cli(['slack', 'link-code', '--workspace', 'nowhere']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no workspace named "nowhere"');
+    expect((await cli(['slack', 'link-code'])).stderr).toContain('missing --workspace');
+  }, 60_000);
+
   test('bad input exits 2 with a clear message', async () => {
     const badTeam = await cli(['slack', 'link', '--team', 'general', '--workspace', 'default']);
     expect(badTeam.code).toBe(2);
@@ -61,6 +78,6 @@ describe('forjinn-webhooks slack', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('missing --workspace');
     expect((await cli(['slack', 'unlink', '--team', 'T0NEVERSEEN'])).stderr).toContain('is not linked');
-    expect((await cli(['--help'])).stdout).toContain('slack link');
+    expect((await cli(['--help'])).stdout).toContain('slack link-code');
   }, 60_000);
 });

@@ -20,4 +20,5 @@ test('the Slack app is off with one log line, and its routes are not there', asy
   const events = await fetch(`${svc.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'command=%2Fforjinn' });
   expect(events.status).toBe(404);
   expect((await svc.api('GET', '/v1/slack/links')).status).toBe(404);
+  expect((await svc.api('POST', '/v1/slack/link-codes', {})).status).toBe(404);
 });

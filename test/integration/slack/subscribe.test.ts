@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
+import { linkSlackTeam } from '../../helpers/slack-link.js';
 import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
 
 const TEAM = 'T0SUBSCRB1';
@@ -14,7 +15,7 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   svc = await startService({ SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret, SLACK_BOT_TOKEN: 'xoxb-subscribe-token', SLACK_API_URL: fake.apiUrl });
   slack = slackClient(svc.url, SLACK_EXAMPLE.secret, fake, { team: TEAM, channel: 'C0RUNS0001', channelName: 'runs', user: 'U0ALICE01' });
-  expect((await svc.api('POST', '/v1/slack/links', { team: TEAM })).status).toBe(201);
+  await linkSlackTeam(svc, SLACK_EXAMPLE.secret, TEAM);
 }, 60_000);
 
 afterAll(async () => {
