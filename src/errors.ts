@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'limit_exceeded'
   | 'unsupported_media_type'
   | 'blocked_address'
   | 'database_unavailable'
@@ -22,6 +23,8 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // A bound of the workspace (its webhooks) is reached: nothing was created; the message names it.
+  limit_exceeded: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,

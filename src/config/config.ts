@@ -11,6 +11,14 @@ const int = (min: number, max: number) =>
   z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').min(min).max(max);
 const url = z.url({ message: 'expected a URL such as https://example.com' });
 
+/**
+ * Webhooks per workspace (FORJINN_MAX_WEBHOOKS_PER_WORKSPACE): every event fans out to each of
+ * them (a delivery row and a request each), so one API key must not make a fan-out without end.
+ * 1,000 is far above the dozens a team wires up; raise it for a workspace that routes to many
+ * endpoints on purpose.
+ */
+export const MAX_WEBHOOKS_PER_WORKSPACE = 1_000;
+
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: int(0, 65535).default(3000),
@@ -47,6 +55,7 @@ const schema = z.object({
   FORJINN_POLL_INTERVAL_MS: int(10, 60_000).default(1_000),
   FORJINN_LEASE_MS: int(1_000, 3_600_000).default(120_000),
   FORJINN_DISABLE_AFTER_FAILURES: int(0, 100_000).default(20),
+  FORJINN_MAX_WEBHOOKS_PER_WORKSPACE: int(1, 1_000_000).default(MAX_WEBHOOKS_PER_WORKSPACE),
   FORJINN_ALLOW_PRIVATE: bool.optional(),
   FORJINN_ALLOWED_CIDRS: z
     .string()

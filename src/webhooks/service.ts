@@ -44,6 +44,21 @@ function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transform
   }
 }
 
+/**
+ * Refuses a webhook past FORJINN_MAX_WEBHOOKS_PER_WORKSPACE (config.ts says why). The
+ * workspace row is locked until the insert commits, so concurrent creates are counted one after
+ * another and a burst cannot pass the limit together. `no key update`: ingest's foreign keys to
+ * the row (key share) go on meanwhile.
+ */
+async function checkRoom(tx: Queryable, ctx: Ctx, workspaceId: string): Promise<void> {
+  const max = ctx.config.FORJINN_MAX_WEBHOOKS_PER_WORKSPACE;
+  await tx.query('select 1 from workspaces where id = $1 for no key update', [workspaceId]);
+  const { rows } = await tx.query<{ n: number }>('select count(*)::int as n from webhooks where workspace_id = $1 and deleted_at is null', [workspaceId]);
+  if (rows[0].n >= max) {
+    throw new ApiError('limit_exceeded', `this workspace has ${rows[0].n} webhooks, the limit (FORJINN_MAX_WEBHOOKS_PER_WORKSPACE=${max}); delete one first`);
+  }
+}
+
 export async function createWebhook(
   ctx: Ctx,
   workspaceId: string,
@@ -56,28 +71,32 @@ export async function createWebhook(
   await checkWebhookHost(input.url, ctx.config);
   const secret = input.secret === null ? null : (input.secret ?? generateSecret());
   const { cipher } = ctx;
-  const { rows } = await ctx.db.pool.query<WebhookRow>(
-    `insert into webhooks (workspace_id, url_enc, url_masked, secret_enc, events, enabled, description,
-       transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin)
-     values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb)
-     returning *`,
-    [
-      workspaceId,
-      cipher.encrypt(input.url),
-      maskUrl(input.url),
-      secret === null ? null : cipher.encrypt(secret),
-      input.events,
-      input.enabled ?? true,
-      input.description ?? null,
-      input.transformer,
-      cipher.encrypt(JSON.stringify(input.transformerConfig)),
-      input.template ?? null,
-      JSON.stringify(input.filters),
-      Object.keys(input.headers).length ? cipher.encrypt(JSON.stringify(input.headers)) : null,
-      input.maxAttempts ?? null,
-      origin ? JSON.stringify(origin) : null,
-    ],
-  );
+  const rows = await withTransaction(ctx.db, async (tx) => {
+    await checkRoom(tx, ctx, workspaceId);
+    const { rows } = await tx.query<WebhookRow>(
+      `insert into webhooks (workspace_id, url_enc, url_masked, secret_enc, events, enabled, description,
+         transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin)
+       values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb)
+       returning *`,
+      [
+        workspaceId,
+        cipher.encrypt(input.url),
+        maskUrl(input.url),
+        secret === null ? null : cipher.encrypt(secret),
+        input.events,
+        input.enabled ?? true,
+        input.description ?? null,
+        input.transformer,
+        cipher.encrypt(JSON.stringify(input.transformerConfig)),
+        input.template ?? null,
+        JSON.stringify(input.filters),
+        Object.keys(input.headers).length ? cipher.encrypt(JSON.stringify(input.headers)) : null,
+        input.maxAttempts ?? null,
+        origin ? JSON.stringify(origin) : null,
+      ],
+    );
+    return rows;
+  });
   return { webhook: toView(openRow(rows[0], cipher)), secret };
 }
 
