@@ -138,10 +138,12 @@ export class Worker implements LocalWorker {
       if (room <= 0) return void (this.backlog = true);
       const want = Math.min(room, CLAIM_BATCH);
       let rows: ClaimedRow[];
+      let leaseEnd: number;
       try {
         const caps = this.hookCaps();
         const skip = this.saturated(caps);
         const started = performance.now();
+        leaseEnd = started + config.FORJINN_LEASE_MS; // the lease starts after this, so ends after it too
         const full = skip.length === 0 || started >= this.nextFullSkipAt;
         rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id, { window: full ? undefined : SKIP_WINDOW, caps });
         this.backlog = rows.length === want || skip.length > 0;
@@ -157,7 +159,7 @@ export class Worker implements LocalWorker {
         if (!this.stopped) this.ctx.log.error({ err }, 'claiming deliveries failed; will retry');
         return;
       }
-      for (const row of rows) this.dispatch(row);
+      for (const row of rows) this.dispatch(row, leaseEnd);
       // Rows left for webhooks now at their cap: look again when one of their slots frees.
       if (this.saturated().length > 0) this.backlog = true;
       if (rows.length < want) return;
@@ -193,10 +195,12 @@ export class Worker implements LocalWorker {
     if (rows.length === 0) return;
     for (const r of rows) this.held.set(r.id, r.webhook_id);
     const claimed: ClaimedRow[] = rows.map((r) => ({ ...r, attempts: 0, next_trigger: null, webhook_enabled: true, webhook_deleted: false }));
+    // Leased by the ingest statement that just returned: a few ms ago, which LEASE_MARGIN_MS covers.
+    const leaseEnd = performance.now() + this.ctx.config.FORJINN_LEASE_MS;
     void this.cache
       .ensure(this.ctx.db.pool, new Map(rows.map((r) => [r.webhook_id, r.webhook_updated_at])))
       .then(() => {
-        for (const row of claimed) this.dispatch(row);
+        for (const row of claimed) this.dispatch(row, leaseEnd);
       })
       .catch((err) => {
         for (const r of rows) this.held.delete(r.id);
@@ -210,7 +214,7 @@ export class Worker implements LocalWorker {
     return Math.min((concurrency ?? this.ctx.config.FORJINN_ENDPOINT_CONCURRENCY) * BUFFER_PER_SLOT, share);
   }
 
-  private dispatch(row: ClaimedRow) {
+  private dispatch(row: ClaimedRow, leaseEnd: number) {
     const hook = this.cache.get(row.webhook_id);
     if (!hook || this.stopped) {
       // Deleted between claim and load (the claim closes it once the lease runs out), or stopping (stop() gives it back).
@@ -226,11 +230,20 @@ export class Worker implements LocalWorker {
         if (q!.size === 0 && q!.pending === 0) this.queues.delete(row.webhook_id);
       });
     }
-    void q.add(() => this.deliver(row, hook));
+    void q.add(() => this.deliver(row, hook, leaseEnd));
   }
 
-  private async deliver(row: ClaimedRow, hook: CachedWebhook) {
+  private async deliver(row: ClaimedRow, hook: CachedWebhook, leaseEnd: number) {
     if (this.stopped) return; // still held: stop() gives its lease back
+    // A row that waited in its webhook's queue until its lease can no longer cover a whole attempt
+    // is not sent: the lease would run out mid-request and a claim (here or in another worker)
+    // would send it again beside this one. Once the lease has run out, a claim takes it afresh.
+    const left = leaseEnd - performance.now();
+    if (left < this.ctx.config.FORJINN_DELIVERY_TIMEOUT_MS) {
+      this.held.delete(row.id);
+      this.leaseTooShort(left);
+      return;
+    }
     try {
       const record = await runAttempt(this.deps, hook, {
         deliveryId: row.id,
@@ -253,6 +266,19 @@ export class Worker implements LocalWorker {
       this.held.delete(row.id);
       if (this.backlog) this.wake();
     }
+  }
+
+  private lastLeaseWarning = -Infinity;
+
+  /** Said at most once a minute: the deliveries still go out, later, once their leases run out. */
+  private leaseTooShort(left: number) {
+    const now = performance.now();
+    if (now - this.lastLeaseWarning < 60_000) return;
+    this.lastLeaseWarning = now;
+    this.ctx.log.warn(
+      { leftMs: Math.round(left), leaseMs: this.ctx.config.FORJINN_LEASE_MS, timeoutMs: this.ctx.config.FORJINN_DELIVERY_TIMEOUT_MS },
+      'deliveries waited in their webhook queue until their lease could not cover an attempt; they are sent after the lease runs out (raise FORJINN_LEASE_MS)',
+    );
   }
 
   /** Stops claiming, lets in-flight requests finish (bounded), stores their results, gives back the rest. */

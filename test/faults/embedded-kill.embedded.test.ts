@@ -10,7 +10,7 @@ import { eventually } from '../helpers/eventually.js';
 
 describe('the embedded database killed mid-write (embedded only)', () => {
   // A short lease: deliveries the dead process held are taken up again within seconds.
-  const env = testEnv({ FORJINN_LEASE_MS: '3000' });
+  const env = testEnv({ FORJINN_LEASE_MS: '3000', FORJINN_DELIVERY_TIMEOUT_MS: '2000' });
   const children: Child[] = [];
   afterAll(async () => {
     for (const c of children) await c.kill('SIGKILL');

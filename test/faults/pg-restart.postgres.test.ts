@@ -26,7 +26,7 @@ describe('PostgreSQL restarted under load (needs DATABASE_URL)', () => {
   test('503 while down, every 202 delivered after', async () => {
     cluster = clusterOf(process.env.DATABASE_URL!);
     rx = await startReceiver();
-    svc = await startService({ FORJINN_LEASE_MS: '5000' }, { api: true, worker: false });
+    svc = await startService({ FORJINN_LEASE_MS: '5000', FORJINN_DELIVERY_TIMEOUT_MS: '3000' }, { api: true, worker: false });
     worker = await spawnService('worker', { ...svc.env, FORJINN_POLL_INTERVAL_MS: '60000' }, { waitFor: /delivery worker running/ });
     const s = svc;
     expect((await s.api('POST', '/v1/webhooks', { url: `${rx.url}/pg`, events: ['*'] })).status).toBe(201);

@@ -11,7 +11,7 @@ import { spawnService, type Child } from '../helpers/child.js';
 import { eventually } from '../helpers/eventually.js';
 
 const CONCURRENCY = 8;
-const env = testEnv({ FORJINN_LEASE_MS: '6000', FORJINN_CONCURRENCY: String(CONCURRENCY), FORJINN_ENDPOINT_CONCURRENCY: String(CONCURRENCY), FORJINN_POLL_INTERVAL_MS: '100' });
+const env = testEnv({ FORJINN_LEASE_MS: '6000', FORJINN_DELIVERY_TIMEOUT_MS: '4000', FORJINN_CONCURRENCY: String(CONCURRENCY), FORJINN_ENDPOINT_CONCURRENCY: String(CONCURRENCY), FORJINN_POLL_INTERVAL_MS: '100' });
 const children: Child[] = [];
 afterAll(async () => {
   for (const c of children) await c.kill('SIGKILL');

@@ -3,10 +3,10 @@
 import { afterAll, expect, test } from '@jest/globals';
 import { dropTestData, testEnv } from '../../helpers/service.js';
 import { startReceiver } from '../../helpers/receiver.js';
-import { spawnService, type Child } from '../../helpers/child.js';
+import { exitOf, spawnService, type Child } from '../../helpers/child.js';
 import { eventually } from '../../helpers/eventually.js';
 
-const env = testEnv({ FORJINN_LEASE_MS: '1500', FORJINN_CONCURRENCY: '8', FORJINN_ENDPOINT_CONCURRENCY: '8', FORJINN_POLL_INTERVAL_MS: '100' });
+const env = testEnv({ FORJINN_LEASE_MS: '1500', FORJINN_DELIVERY_TIMEOUT_MS: '500', FORJINN_CONCURRENCY: '8', FORJINN_ENDPOINT_CONCURRENCY: '8', FORJINN_POLL_INTERVAL_MS: '100' });
 const children: Child[] = [];
 afterAll(async () => {
   for (const c of children) await c.kill('SIGKILL');
@@ -44,8 +44,7 @@ test('SIGKILL mid-batch, restart: every accepted event is delivered', async () =
     await eventually(() => new Set(rx.received.map((r) => JSON.parse(r.body).id)).size === N, { timeoutMs: 60_000, what: 'all events delivered after the restart' });
     const ids = new Set(rx.received.map((r) => JSON.parse(r.body).id));
     expect(accepted.every((id) => ids.has(id))).toBe(true);
-    await second.kill('SIGTERM');
-    expect(second.proc.exitCode ?? 0).toBe(0);
+    expect(await exitOf(second, 'SIGTERM')).toEqual({ code: 0, signal: null }); // killed would be code null
   } finally {
     await rx.close();
   }

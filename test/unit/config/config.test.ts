@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../../src/config/config.js';
+import { ConfigError, LEASE_MARGIN_MS, loadConfig } from '../../../src/config/config.js';
 
 describe('configuration', () => {
   test('defaults follow the contract', () => {
@@ -30,6 +30,21 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).allowPrivate).toBe(false);
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(/FORJINN_MASTER_KEY: required in production/);
     expect(loadConfig({ NODE_ENV: 'production', FORJINN_ALLOW_PRIVATE: 'true' }).allowPrivate).toBe(true);
+  });
+
+  test('a lease shorter than the delivery timeout plus the margin stops the start, saying why and how to fix it', () => {
+    // The report: a 5 s lease under the 10 s default timeout sent the same delivery twice at once.
+    const short = () => loadConfig({ FORJINN_LEASE_MS: '5000' });
+    expect(short).toThrow(ConfigError);
+    expect(short).toThrow(/FORJINN_LEASE_MS=5000: shorter than FORJINN_DELIVERY_TIMEOUT_MS \(10000\) plus 1000 ms/);
+    expect(short).toThrow(/send it a second time at once/);
+    expect(short).toThrow(/Set FORJINN_LEASE_MS to at least 11000, or lower FORJINN_DELIVERY_TIMEOUT_MS/);
+    // Equal to the timeout is still too short: the margin is what stores the result.
+    expect(() => loadConfig({ FORJINN_LEASE_MS: '10000' })).toThrow(/FORJINN_LEASE_MS=10000/);
+    expect(loadConfig({ FORJINN_LEASE_MS: String(10_000 + LEASE_MARGIN_MS) }).FORJINN_LEASE_MS).toBe(11_000);
+    // Either side can be moved.
+    expect(loadConfig({ FORJINN_LEASE_MS: '5000', FORJINN_DELIVERY_TIMEOUT_MS: '4000' }).FORJINN_LEASE_MS).toBe(5000);
+    expect(() => loadConfig({ FORJINN_DELIVERY_TIMEOUT_MS: '120000' })).toThrow(/FORJINN_LEASE_MS=120000: shorter than FORJINN_DELIVERY_TIMEOUT_MS \(120000\)/);
   });
 
   test('an empty variable counts as unset', () => {

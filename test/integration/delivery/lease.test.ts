@@ -1,0 +1,39 @@
+// A delivery is never sent while its lease may run out under the request: rows that waited in
+// their webhook's queue until too little lease was left are sent after it runs out (claimed
+// afresh), not at the edge, where a second claim took them while the first request was still
+// open and the receiver got the same delivery twice.
+import { afterAll, expect, test } from '@jest/globals';
+import { startService, type TestService } from '../../helpers/service.js';
+import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { eventually } from '../../helpers/eventually.js';
+
+let svc: TestService | undefined;
+let rx: Receiver | undefined;
+afterAll(async () => {
+  await svc?.close();
+  await rx?.close();
+});
+
+test('one at a time per webhook, answers at 60 % of the timeout: every delivery arrives once', async () => {
+  // The shortest lease the configuration allows for the timeout (2 s + LEASE_MARGIN_MS).
+  svc = await startService({ FORJINN_LEASE_MS: '3000', FORJINN_DELIVERY_TIMEOUT_MS: '2000', FORJINN_ENDPOINT_CONCURRENCY: '1', FORJINN_POLL_INTERVAL_MS: '50' });
+  rx = await startReceiver((_req, _n, res) => {
+    setTimeout(() => res.writeHead(200).end('ok'), 1_200);
+  });
+  const s = svc;
+  expect((await s.api('POST', '/v1/webhooks', { url: `${rx.url}/lease`, events: ['*'] })).status).toBe(201);
+  // One statement: all four leased at once and queued behind each other on the one slot, so the
+  // third starts 2.4 s into a 3 s lease.
+  const events = Array.from({ length: 4 }, (_, i) => ({ event: 'flow_completed', id: `lease-${i}`, chatflowId: 'cf' }));
+  expect((await s.api('POST', '/v1/events/batch', { events })).body.accepted).toBe(4);
+
+  await eventually(async () => (await s.rt.ctx.db.pool.query(`select 1 from deliveries where status = 'succeeded'`)).rowCount === 4, {
+    what: 'all four delivered',
+    timeoutMs: 30_000,
+  });
+  await new Promise((r) => setTimeout(r, 1_500)); // a copy still queued would go out by now
+  const perDelivery = new Map<string, number>();
+  for (const r of rx.received) perDelivery.set(r.headers['x-forjinn-delivery'], (perDelivery.get(r.headers['x-forjinn-delivery']) ?? 0) + 1);
+  expect([...perDelivery.values()]).toEqual([1, 1, 1, 1]);
+  expect(s.logs.some((l) => l.includes('raise FORJINN_LEASE_MS'))).toBe(true);
+});
