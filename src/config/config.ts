@@ -19,6 +19,15 @@ const url = z.url({ message: 'expected a URL such as https://example.com' });
  */
 export const MAX_WEBHOOKS_PER_WORKSPACE = 1_000;
 
+/**
+ * A claimed delivery's lease must outlast its attempt (FORJINN_DELIVERY_TIMEOUT_MS bounds the
+ * whole request, connect included) plus this margin for the work under the same lease around it:
+ * rendering and signing before, storing the result after (a batched write, normally a few ms;
+ * a second covers a busy database). Otherwise the lease runs out mid-request and a claim sends
+ * the same delivery again while the first request is still open.
+ */
+export const LEASE_MARGIN_MS = 1_000;
+
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: int(0, 65535).default(3000),
@@ -104,6 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const production = parsed.data.NODE_ENV === 'production';
   const problems: string[] = [];
+  const { FORJINN_LEASE_MS: lease, FORJINN_DELIVERY_TIMEOUT_MS: timeout } = parsed.data;
+  if (lease < timeout + LEASE_MARGIN_MS) {
+    problems.push(
+      `FORJINN_LEASE_MS=${lease}: shorter than FORJINN_DELIVERY_TIMEOUT_MS (${timeout}) plus ${LEASE_MARGIN_MS} ms to prepare an attempt and store its result. ` +
+        'A lease that runs out while its attempt is still under way lets another claim take the delivery and send it a second time at once. ' +
+        `Set FORJINN_LEASE_MS to at least ${timeout + LEASE_MARGIN_MS}, or lower FORJINN_DELIVERY_TIMEOUT_MS`,
+    );
+  }
   if (production && parsed.data.DATABASE_URL && !parsed.data.FORJINN_MASTER_KEY) {
     problems.push('FORJINN_MASTER_KEY: required in production with DATABASE_URL (32 random bytes, base64: `openssl rand -base64 32`)');
   }
