@@ -27,3 +27,4 @@ export function getTransformer(name: string): Transformer | undefined {
 
 export { defaultTemplateSource } from './shared/templates.js';
 export { HELPER_NAMES } from './shared/helpers.js';
+export { withRenderLimit } from './shared/render-budget.js';

@@ -39,6 +39,8 @@ export interface RenderContext {
    * Absent: Rendered.url stays unset and the webhook's URL is used as it is.
    */
   webhookUrl?: string;
+  /** FORJINN_MAX_RENDERED_BYTES: a template's output past this fails the render (shared/render-budget.ts). */
+  maxRenderedBytes?: number;
 }
 
 export interface Rendered {

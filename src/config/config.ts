@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseDurationList } from './duration.js';
 import { parseCidrList } from '../delivery/ssrf.js';
+import { MAX_RENDERED_BYTES } from '../../transformers/shared/render-budget.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -59,6 +60,7 @@ const schema = z.object({
     }),
   FORJINN_DELIVERY_TIMEOUT_MS: int(100, 300_000).default(10_000),
   FORJINN_CONNECT_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  FORJINN_MAX_RENDERED_BYTES: int(1024, 64 * 1024 * 1024).default(MAX_RENDERED_BYTES),
   FORJINN_CONCURRENCY: int(1, 10_000).default(256),
   FORJINN_ENDPOINT_CONCURRENCY: int(1, 1_000).default(16),
   FORJINN_POLL_INTERVAL_MS: int(10, 60_000).default(1_000),

@@ -51,6 +51,7 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
       appUrl: config.FORJINN_APP_URL,
       slackApiUrl: config.SLACK_API_URL,
       slackBotToken: config.SLACK_BOT_TOKEN,
+      maxRenderedBytes: config.FORJINN_MAX_RENDERED_BYTES,
     },
     slackTeamLinked: (workspaceId) => workspaceHasSlackTeam(ctx.db.pool, workspaceId),
   };

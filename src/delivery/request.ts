@@ -1,6 +1,7 @@
 // Building the request of one attempt: render through the webhook's transformer, then the
 // contract's headers and signatures over the exact bytes that will be sent.
 import { TransformerError, type RenderContext, type Rendered, type Transformer } from '../../transformers/types.js';
+import { describeBytes, MAX_RENDERED_BYTES } from '../../transformers/shared/render-budget.js';
 import type { Webhook } from '../webhooks/repo.js';
 import { signatureHeaders } from './sign.js';
 
@@ -41,6 +42,10 @@ export function buildRequest(p: PreparedWebhook, input: RequestInput, renderCtx:
     } catch (e) {
       throw new RenderError(e instanceof TransformerError || e instanceof Error ? e.message : String(e));
     }
+    // A template's own output is bounded as it renders; this bounds what a transformer builds
+    // around it too. The event itself (generic, no template) is bounded by ingest instead.
+    const limit = renderCtx.maxRenderedBytes ?? MAX_RENDERED_BYTES;
+    if (Buffer.byteLength(rendered.body, 'utf8') > limit) throw new RenderError(`the rendered body is larger than ${describeBytes(limit)}, the limit of one message`);
   }
   const headers: Record<string, string> = {
     ...webhook.headers,

@@ -1,7 +1,7 @@
 // Preview: render a sample (or a given event) through a transformer and template without
 // sending anything. Serves the page's live preview, for saved webhooks and unsaved forms alike.
 import { z } from 'zod';
-import { getTransformer, TRANSFORMER_NAMES } from '../../transformers/index.js';
+import { getTransformer, TRANSFORMER_NAMES, withRenderLimit } from '../../transformers/index.js';
 import { SAMPLE_EVENTS } from '../../transformers/samples.js';
 import { EVENT_TYPES, TransformerError, type EventType, type RenderContext } from '../../transformers/types.js';
 import type { Config } from '../config/config.js';
@@ -28,7 +28,10 @@ function asApiError(e: unknown): never {
   throw e;
 }
 
-export function renderPreview(config: Pick<Config, 'FORJINN_PUBLIC_URL' | 'FORJINN_APP_URL' | 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>, raw: unknown, extra: Partial<RenderContext> = {}) {
+type PreviewConfig = Pick<Config, 'FORJINN_PUBLIC_URL' | 'FORJINN_APP_URL' | 'SLACK_API_URL' | 'SLACK_BOT_TOKEN' | 'FORJINN_MAX_RENDERED_BYTES'>;
+
+/** A preview renders under the same size bound as a delivery: the 400 says what a delivery would fail with. */
+export function renderPreview(config: PreviewConfig, raw: unknown, extra: Partial<RenderContext> = {}) {
   const input = parseInput(previewSchema, raw);
   const transformer = getTransformer(input.transformer);
   if (!transformer) throw invalid('transformer', `unknown transformer; one of ${TRANSFORMER_NAMES.join(', ')}`);
@@ -37,11 +40,19 @@ export function renderPreview(config: Pick<Config, 'FORJINN_PUBLIC_URL' | 'FORJI
   const event = { ...SAMPLE_EVENTS[type], ...(input.payload ?? {}), event: type };
   try {
     const parsed = transformer.parseConfig(input.transformerConfig);
-    if (input.template) transformer.checkTemplate?.(input.template, parsed, [type]);
+    const limit = config.FORJINN_MAX_RENDERED_BYTES;
+    if (input.template) withRenderLimit(limit, () => transformer.checkTemplate?.(input.template!, parsed, [type]));
     const out = transformer.render(
       event,
       parsed,
-      { publicUrl: config.FORJINN_PUBLIC_URL, appUrl: config.FORJINN_APP_URL, slackApiUrl: config.SLACK_API_URL, slackBotToken: config.SLACK_BOT_TOKEN ?? 'xoxb-preview', ...extra },
+      {
+        publicUrl: config.FORJINN_PUBLIC_URL,
+        appUrl: config.FORJINN_APP_URL,
+        slackApiUrl: config.SLACK_API_URL,
+        slackBotToken: config.SLACK_BOT_TOKEN ?? 'xoxb-preview',
+        maxRenderedBytes: limit,
+        ...extra,
+      },
       input.template ?? undefined,
     );
     return {

@@ -1,7 +1,7 @@
 // Webhook registry operations shared by the REST API, the CLI and the Slack app: the same
 // validation and the same rules whichever door a change comes through.
 import { randomBytes } from 'node:crypto';
-import { getTransformer, TRANSFORMER_NAMES } from '../../transformers/index.js';
+import { getTransformer, TRANSFORMER_NAMES, withRenderLimit } from '../../transformers/index.js';
 import { TransformerError } from '../../transformers/types.js';
 import type { AppContext } from '../context.js';
 import { withTransaction, type Queryable } from '../db/database.js';
@@ -32,7 +32,8 @@ function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transform
   try {
     const config = transformer.parseConfig(input.transformerConfig);
     transformer.checkUrl?.(url, config);
-    if (input.template) transformer.checkTemplate?.(input.template, config, input.events);
+    // The samples render under the configured size bound, as deliveries will.
+    if (input.template) withRenderLimit(ctx.config.FORJINN_MAX_RENDERED_BYTES, () => transformer.checkTemplate?.(input.template!, config, input.events));
     return config;
   } catch (e) {
     if (e instanceof TransformerError) {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseSettings } from '../shared/config.js';
 import { describeTemplateError } from '../shared/template-errors.js';
+import { RenderTooLarge } from '../shared/render-budget.js';
 import { checkTemplateSource, runTemplate } from '../shared/templates.js';
 import { TransformerError, type ForjinnEvent, type RenderContext, type Rendered, type Transformer } from '../types.js';
 
@@ -49,6 +50,8 @@ export const generic: Transformer<GenericConfig> = {
       requireJson(text);
       return { ...base, body: text };
     } catch (err) {
+      // Too large is not passed over: the delivery fails with it (render-budget.ts).
+      if (err instanceof RenderTooLarge) throw err;
       // A receiver still gets the event: in its default shape, with the reason kept on the attempt.
       const reason = err instanceof TransformerError ? err.message : describeTemplateError(err, template);
       return { ...base, body: eventJson(event, ctx), templateError: reason };

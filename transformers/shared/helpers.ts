@@ -17,8 +17,11 @@ import {
   oneLine,
   truncate,
 } from './text.js';
+import { countingCompiler, countProduced } from './render-budget.js';
 
 export const hbs = Handlebars.create();
+// Every piece of output is counted against the rendered-size bound as it is produced.
+countingCompiler(hbs);
 // Handlebars' built-in `log` writes to the console: a template (user input) must not write into
 // the service's output, where it could pass for the service's own log lines.
 hbs.unregisterHelper('log');
@@ -39,28 +42,22 @@ let cutDuringRender = false;
 export function resetCut(): void {
   cutDuringRender = false;
   loopIterations = 0;
-  loopOutput = 0;
 }
 
 // Loop budget of one render. Templates are user input and so are payloads: three nested #each
 // over a 400-element array is 64 million iterations, which held the process for most of a
 // minute. No real message needs more than this; a render past it fails (and a delivery falls
-// back to the built-in template, as for any template error).
+// back to the built-in template, as for any template error). What loops print is bounded with
+// every other output by render-budget.ts.
 export const MAX_LOOP_ITERATIONS = 20_000;
-/** Characters produced inside loops (nested loops count twice): far past any target's message limit. */
-export const MAX_LOOP_OUTPUT = 4_000_000;
 let loopIterations = 0;
-let loopOutput = 0;
 
 const builtinEach = hbs.helpers.each as Handlebars.HelperDelegate;
 hbs.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
   const fn = options.fn;
   const counted = ((value: unknown, opts?: Handlebars.RuntimeOptions) => {
     if (++loopIterations > MAX_LOOP_ITERATIONS) throw new Error(`the template loops more than ${MAX_LOOP_ITERATIONS} times in one message`);
-    const out = fn(value, opts);
-    loopOutput += out.length;
-    if (loopOutput > MAX_LOOP_OUTPUT) throw new Error(`the template's loops produce more than ${MAX_LOOP_OUTPUT} characters`);
-    return out;
+    return fn(value, opts);
   }) as Handlebars.TemplateDelegate;
   return builtinEach.call(this, context, { ...options, fn: counted });
 });
@@ -84,7 +81,10 @@ function helper(name: string, arity: number, fn: Plain, usage: string): void {
   hbs.registerHelper(name, (...raw: unknown[]) => {
     const args = raw.slice(0, -1);
     if (args.length < arity) throw new Error(`${name} needs ${arity} argument${arity > 1 ? 's' : ''}: ${usage}`);
-    return fn(...args);
+    const out = fn(...args);
+    // Counted even when only passed on: `json` of `json` of … doubles a text at each level.
+    if (typeof out === 'string') countProduced(out);
+    return out;
   });
 }
 

@@ -7,6 +7,7 @@ import { EVENT_TYPES, TransformerError, type ForjinnEvent, type RenderContext } 
 import { describeTemplateError } from './template-errors.js';
 import { viewEvent, type EventView } from './event-view.js';
 import { hbs, resetCut, RUNTIME_OPTIONS, wasCut } from './helpers.js';
+import { endRender, outputCounter, RenderTooLarge, startRender } from './render-budget.js';
 
 /** A template lays out one message; 50,000 characters is far past any real one and bounds compile time. */
 export const MAX_TEMPLATE_CHARS = 50_000;
@@ -88,11 +89,13 @@ export function runTemplate(
     webhookId: ctx.webhookId ?? null,
     deliveryId: ctx.deliveryId ?? null,
     target,
+    ...outputCounter,
   };
   const root = ctx.test ? { ...event, test: true } : event;
   const template = compile(source, options.strict);
   resetCut();
-  const text = template(root, { ...RUNTIME_OPTIONS, data });
+  startRender(ctx.maxRenderedBytes);
+  const text = endRender(template(root, { ...RUNTIME_OPTIONS, data }));
   return { text, cut: wasCut() };
 }
 
@@ -100,7 +103,8 @@ export function runTemplate(
  * The text a target wraps: the custom template when it renders and `accept` takes its result,
  * else the built-in default, with the reason the custom one was passed over in templateError.
  * Custom templates run in strict mode at delivery as at save: a field the template needs but the
- * event lacks is an error (and a default message), not a silent blank.
+ * event lacks is an error (and a default message), not a silent blank. A render past the size
+ * bound is not passed over: the delivery fails with it (RenderTooLarge), as the preview did.
  */
 export function renderText(
   target: string,
@@ -116,6 +120,7 @@ export function renderText(
       accept?.(run.text);
       return run;
     } catch (err) {
+      if (err instanceof RenderTooLarge) throw err;
       const fallback = runTemplate(defaultTemplateSource(target, event.event), event, ctx, target, { strict: false, view });
       return { ...fallback, templateError: describeTemplateError(err, custom) };
     }
