@@ -4,6 +4,7 @@ import type { RenderContext, Verdict } from '../../transformers/types.js';
 import { classify, retryDelay, type SendResult } from './classify.js';
 import type { Sender } from './http.js';
 import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
+import { keepHeaders, keepResponse, keepText, MAX_STORED_ERROR, MAX_STORED_REQUEST_BODY } from './stored.js';
 import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
 
 export interface AttemptJob {
@@ -27,8 +28,11 @@ export interface AttemptRecord {
   nextAttemptAt: Date | null;
   requestUrl: string;
   requestHeaders: Record<string, string>;
+  /** At most MAX_STORED_REQUEST_BODY (stored.ts); the receiver got the whole body. */
   requestBody: string;
-  response: Extract<SendResult, { kind: 'response' }> | null;
+  requestBodyTruncated: boolean;
+  /** As stored: body and headers within their bounds, bodyTruncated when the answer was longer. */
+  response: (Extract<SendResult, { kind: 'response' }> & { bodyTruncated: boolean }) | null;
   durationMs: number;
   error: string | null;
   at: Date;
@@ -71,6 +75,8 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
   } else if (verdict.outcome !== 'success') status = 'failed';
   const notes = [wire?.templateError ? `template error, default sent: ${wire.templateError}` : null, wire?.truncated.length ? `truncated: ${wire.truncated.join(', ')}` : null];
   const error = verdict.outcome === 'success' ? null : verdict.reason;
+  const errorText = [error, ...notes].filter(Boolean).join('; ');
+  const storedBody = keepText(hideValues(wire?.body ?? '', secretSettingValues(p.transformer, p.config, p.webhook.transformerConfig)), MAX_STORED_REQUEST_BODY);
   return {
     deliveryId: job.deliveryId,
     webhookId: p.webhook.id,
@@ -80,11 +86,13 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     status,
     nextAttemptAt,
     requestUrl: wire && !wire.url.startsWith(p.webhook.url) ? maskOther(wire.url, shownUrl) : shownUrl,
-    requestHeaders: wire ? redactHeaders(wire.headers, p.webhook.headers) : {},
-    requestBody: hideValues(wire?.body ?? '', secretSettingValues(p.transformer, p.config, p.webhook.transformerConfig)),
-    response: result.kind === 'response' ? result : null,
+    requestHeaders: wire ? keepHeaders(redactHeaders(wire.headers, p.webhook.headers)) : {},
+    // Secrets cut out before the body is shortened: a cut must not leave half a secret behind.
+    requestBody: storedBody.text,
+    requestBodyTruncated: storedBody.truncated,
+    response: result.kind === 'response' ? keepResponse(result) : null,
     durationMs: result.durationMs,
-    error: [error, ...notes].filter(Boolean).join('; ') || null,
+    error: errorText === '' ? null : keepText(errorText, MAX_STORED_ERROR).text,
     at,
     asSent: wire ? { headers: redactHeaders(wire.headers, p.webhook.headers, 'as-sent'), body: wire.body } : null,
   };

@@ -4,7 +4,7 @@
 import type { Transformer, Verdict } from '../../transformers/types.js';
 
 export type SendResult =
-  | { kind: 'response'; status: number; headers: Record<string, string>; body: string; durationMs: number }
+  | { kind: 'response'; status: number; headers: Record<string, string>; body: string; durationMs: number; bodyTruncated?: boolean }
   | { kind: 'error'; reason: 'timeout' | 'network' | 'blocked_address' | 'render_error'; message: string; durationMs: number };
 
 /** Retry-After is honoured but never beyond an hour: a hostile or buggy receiver must not park deliveries for days. */

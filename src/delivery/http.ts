@@ -24,7 +24,8 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
   return out;
 }
 
-async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
+/** `cut`: the answer was longer than what is kept (the request log says so). */
+async function readLimited(body: Dispatcher.ResponseData['body']): Promise<{ text: string; cut: boolean }> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body) {
@@ -32,7 +33,7 @@ async function readLimited(body: Dispatcher.ResponseData['body']): Promise<strin
     total += (chunk as Buffer).length;
     if (total >= READ_LIMIT) break; // leaving the loop destroys the stream: the rest is never read
   }
-  return Buffer.concat(chunks).subarray(0, KEEP_LIMIT).toString('utf8');
+  return { text: Buffer.concat(chunks).subarray(0, KEEP_LIMIT).toString('utf8'), cut: total > KEEP_LIMIT };
 }
 
 function errorReason(err: unknown): { reason: 'timeout' | 'network' | 'blocked_address'; message: string } {
@@ -67,8 +68,8 @@ export function createSender(opts: SenderOptions): Sender {
           body,
           signal: AbortSignal.timeout(opts.timeoutMs),
         });
-        const text = await readLimited(res.body);
-        return { kind: 'response', status: res.statusCode, headers: flatHeaders(res.headers), body: text, durationMs: ms() };
+        const { text, cut } = await readLimited(res.body);
+        return { kind: 'response', status: res.statusCode, headers: flatHeaders(res.headers), body: text, bodyTruncated: cut, durationMs: ms() };
       } catch (err) {
         return { kind: 'error', ...errorReason(err), durationMs: ms() };
       }

@@ -108,8 +108,11 @@ export async function getDelivery(db: Queryable, workspaceId: string, id: string
 
 export async function getAttempts(db: Queryable, deliveryId: string) {
   const { rows } = await db.query(
+    // Bodies are stored cut past 64 KiB (request) and 16 KiB (answer); the flags say when.
     `select attempt, trigger, outcome, request_url as "url", request_headers as "requestHeaders", request_body as "requestBody",
+       request_body_truncated as "requestBodyTruncated",
        response_status as "responseStatus", response_headers as "responseHeaders", response_body as "responseBody",
+       response_body_truncated as "responseBodyTruncated",
        duration_ms as "durationMs", error, created_at as "createdAt"
      from attempts where delivery_id = $1 order by attempt, id`,
     [deliveryId],

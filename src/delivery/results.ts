@@ -79,10 +79,12 @@ export class ResultWriter {
     return withTransaction(this.db, async (tx) => {
       await tx.query({
         name: 'insert-attempts',
+        // Bodies and headers arrive within their bounds (stored.ts): what a cut kept, and that it was cut.
         text: `insert into attempts (delivery_id, attempt, trigger, outcome, request_url, request_headers, request_body,
-                 response_status, response_headers, response_body, duration_ms, error, created_at)
+                 response_status, response_headers, response_body, duration_ms, error, created_at,
+                 request_body_truncated, response_body_truncated)
                select * from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[],
-                 $8::int[], $9::jsonb[], $10::text[], $11::int[], $12::text[], $13::timestamptz[])`,
+                 $8::int[], $9::jsonb[], $10::text[], $11::int[], $12::text[], $13::timestamptz[], $14::bool[], $15::bool[])`,
         values: [
           col((r) => r.deliveryId),
           col((r) => r.attempt),
@@ -97,6 +99,8 @@ export class ResultWriter {
           col((r) => r.durationMs),
           col((r) => r.error),
           col((r) => r.at),
+          col((r) => r.requestBodyTruncated),
+          col((r) => r.response?.bodyTruncated ?? false),
         ],
       });
       // A delivery cancelled while in flight (its webhook deleted) stays cancelled.

@@ -108,7 +108,7 @@ function attemptView(a: Attempt, newest: boolean): HTMLElement {
         h('h4', {}, 'Request'),
         h('p', { class: 'mono wrap' }, `POST ${a.url}`),
         h('details', {}, h('summary', {}, 'Headers'), headersList(a.requestHeaders, 'Request headers')),
-        h('details', { open: newest }, h('summary', {}, 'Body'), pre(prettyBody(a.requestBody), 'Request body')),
+        h('details', { open: newest }, h('summary', {}, a.requestBodyTruncated ? 'Body (the first 64 KiB; all of it was sent)' : 'Body'), pre(prettyBody(a.requestBody), 'Request body')),
       ),
       h(
         'div',
@@ -118,7 +118,7 @@ function attemptView(a: Attempt, newest: boolean): HTMLElement {
           ? [
               h('p', {}, `Status ${a.responseStatus}`),
               h('details', {}, h('summary', {}, 'Headers'), headersList(a.responseHeaders, 'Response headers')),
-              a.responseBody ? h('details', { open: true }, h('summary', {}, 'Body'), pre(prettyBody(a.responseBody), 'Response body')) : h('p', { class: 'muted' }, 'Empty body.'),
+              a.responseBody ? h('details', { open: true }, h('summary', {}, a.responseBodyTruncated ? 'Body (the first 16 KiB)' : 'Body'), pre(prettyBody(a.responseBody), 'Response body')) : h('p', { class: 'muted' }, 'Empty body.'),
             ]
           : h('p', { class: 'muted' }, 'No response.'),
       ),

@@ -55,9 +55,13 @@ export interface Attempt {
   url: string;
   requestHeaders: Record<string, string>;
   requestBody: string;
+  /** Only the start of the body was stored (64 KiB); the receiver got all of it. */
+  requestBodyTruncated: boolean;
   responseStatus: number | null;
   responseHeaders: Record<string, string> | null;
   responseBody: string | null;
+  /** The answer was longer than the 16 KiB kept. */
+  responseBodyTruncated: boolean;
   durationMs: number;
   error: string | null;
   createdAt: string;
