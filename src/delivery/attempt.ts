@@ -1,7 +1,7 @@
 // One attempt of one delivery, from render to the record the result writer stores. Shared by
 // the worker, Send Test and redeliver, so all three behave and log the same way.
 import type { RenderContext, Verdict } from '../../transformers/types.js';
-import { classify, retryDelay, type SendResult } from './classify.js';
+import { classify, nextDelay, type SendResult } from './classify.js';
 import type { Sender } from './http.js';
 import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
 import { keepHeaders, keepResponse, keepText, MAX_STORED_ERROR, MAX_STORED_REQUEST_BODY } from './stored.js';
@@ -70,7 +70,7 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
   let nextAttemptAt: Date | null = null;
   if (verdict.outcome === 'retry' && job.attempt < job.attemptLimit) {
     status = 'pending';
-    const delay = verdict.retryAfterMs ?? retryDelay(deps.retryDelays, job.attempt);
+    const delay = nextDelay(verdict, deps.retryDelays, job.attempt);
     nextAttemptAt = new Date(now + result.durationMs + delay);
   } else if (verdict.outcome !== 'success') status = 'failed';
   const notes = [wire?.templateError ? `template error, default sent: ${wire.templateError}` : null, wire?.truncated.length ? `truncated: ${wire.truncated.join(', ')}` : null];

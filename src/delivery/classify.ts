@@ -2,26 +2,15 @@
 // webhook. Transformers may claim a response first (Slack's ok:false, Discord's retry_after);
 // everything else falls to this table.
 import type { Transformer, Verdict } from '../../transformers/types.js';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../transformers/shared/classify.js';
 
 export type SendResult =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: string; durationMs: number; bodyTruncated?: boolean }
   | { kind: 'error'; reason: 'timeout' | 'network' | 'blocked_address' | 'render_error'; message: string; durationMs: number };
 
-/** Retry-After is honoured but never beyond an hour: a hostile or buggy receiver must not park deliveries for days. */
-export const MAX_RETRY_AFTER_MS = 3_600_000;
-
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  let ms: number;
-  if (/^\d+(\.\d+)?$/.test(v)) ms = Number(v) * 1000;
-  else {
-    const at = Date.parse(v);
-    if (Number.isNaN(at)) return undefined;
-    ms = at - now;
-  }
-  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
+// One reading of Retry-After for every target and this table: within [0, 1 h], and a value that
+// says nothing usable (negative, past, not a number or a date) means the normal backoff.
+export { MAX_RETRY_AFTER_MS, parseRetryAfter };
 
 const STATUS_RULES: Array<[test: (s: number) => boolean, verdict: (s: number, r: SendResult & { kind: 'response' }) => Verdict]> = [
   // Any 2xx within the timeout is a success.
@@ -52,4 +41,15 @@ export function classify(result: SendResult, transformer?: Pick<Transformer, 'cl
 export function retryDelay(schedule: number[], failedAttempt: number, random = Math.random): number {
   const base = schedule[Math.min(failedAttempt - 1, schedule.length - 1)] ?? 60_000;
   return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/**
+ * The wait before the next attempt: the receiver's Retry-After when it gave a usable one, kept
+ * within [0, 1 h] whoever computed it (a transformer's classify may read its own body field),
+ * else the schedule.
+ */
+export function nextDelay(verdict: Verdict, schedule: number[], failedAttempt: number, random = Math.random): number {
+  const asked = verdict.outcome === 'retry' ? verdict.retryAfterMs : undefined;
+  if (asked !== undefined && Number.isFinite(asked) && asked >= 0) return Math.min(asked, MAX_RETRY_AFTER_MS);
+  return retryDelay(schedule, failedAttempt, random);
 }

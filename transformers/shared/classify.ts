@@ -4,7 +4,7 @@ import type { TargetResponse, Verdict } from '../types.js';
 
 export type Outcome = Verdict['outcome'];
 
-/** The engine clamps to an hour too; a rate limit must not park a webhook for days. */
+/** A rate limit must not park a webhook for days: a later Retry-After waits this long. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /** Reason texts stay short: they are stored on every attempt and shown in lists. */
@@ -18,13 +18,23 @@ export function header(response: TargetResponse, name: string): string | undefin
   return undefined;
 }
 
-/** Retry-After as delay-seconds (integer or, from Discord and Slack, fractional) or an HTTP date. */
+/**
+ * Retry-After as delay-seconds (integer or, from Discord and Slack, fractional) or an HTTP date,
+ * in ms within [0, MAX_RETRY_AFTER_MS]. Undefined, so the normal backoff applies, for a value
+ * that says nothing usable: empty, negative (`-5` used to mean "now" and spent every attempt at
+ * once), neither a number nor a date, or a date already past. The one rule for every target and
+ * the engine's own table (src/delivery/classify.ts).
+ */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value.trim());
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
-  if (!Number.isFinite(ms)) return undefined;
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(ms)));
+  const v = value?.trim() ?? '';
+  const within = (ms: number) => Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.ceil(ms)));
+  if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(v)) {
+    const ms = Number(v) * 1000;
+    return ms < 0 ? undefined : within(ms);
+  }
+  // An HTTP date, only with a month or day name in it: Date.parse also reads "-5" or "1 2" as dates.
+  const at = /[a-z]{3}/i.test(v) ? Date.parse(v) : NaN;
+  return Number.isFinite(at) && at > now ? within(at - now) : undefined;
 }
 
 /** The body as JSON, or undefined when it is not JSON. */

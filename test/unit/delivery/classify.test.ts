@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { classify, MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelay, type SendResult } from '../../../src/delivery/classify.js';
+import { classify, MAX_RETRY_AFTER_MS, nextDelay, parseRetryAfter, retryDelay, type SendResult } from '../../../src/delivery/classify.js';
 
 const res = (status: number, headers: Record<string, string> = {}): SendResult => ({ kind: 'response', status, headers, body: '', durationMs: 5 });
 
@@ -35,6 +35,43 @@ describe('classify', () => {
     const now = Date.parse('2026-06-15T12:00:00Z');
     expect(parseRetryAfter('Mon, 15 Jun 2026 12:00:30 GMT', now)).toBe(30_000);
     expect(parseRetryAfter('garbage', now)).toBeUndefined();
+  });
+
+  test.each([
+    ['-5', undefined],
+    ['-0.5', undefined],
+    ['-1e3', undefined],
+    ['', undefined],
+    ['   ', undefined],
+    ['soon', undefined],
+    ['1 2', undefined],
+    ['NaN', undefined],
+    ['Infinity', undefined],
+    ['Wed, 21 Oct 2015 07:28:00 GMT', undefined], // past
+    ['Mon, 15 Jun 2026 12:00:00 GMT', undefined], // now
+    ['0', 0],
+    ['0.25', 250],
+    ['1.2341', 1235],
+    ['7', 7000],
+    ['+7', 7000],
+    ['3600', MAX_RETRY_AFTER_MS],
+    ['99999999999999999999', MAX_RETRY_AFTER_MS],
+    ['Tue, 16 Jun 2026 12:00:00 GMT', MAX_RETRY_AFTER_MS], // a day ahead
+    ['Mon, 15 Jun 2026 12:00:30 GMT', 30_000],
+  ])('Retry-After %j → %p (undefined: the normal backoff)', (value, ms) => {
+    expect(parseRetryAfter(value, Date.parse('2026-06-15T12:00:00Z'))).toBe(ms);
+  });
+
+  test('the next attempt waits for a usable Retry-After, else the schedule, never past an hour', () => {
+    const schedule = [600_000];
+    const half = () => 0.5;
+    expect(nextDelay(classify(res(429, { 'retry-after': '-5' })), schedule, 1, half)).toBe(600_000);
+    expect(nextDelay(classify(res(429, { 'retry-after': '7' })), schedule, 1, half)).toBe(7000);
+    expect(nextDelay(classify(res(500)), schedule, 1, half)).toBe(600_000);
+    // Whatever a transformer's classify computed.
+    expect(nextDelay({ outcome: 'retry', reason: 'x', retryAfterMs: -5000 }, schedule, 1, half)).toBe(600_000);
+    expect(nextDelay({ outcome: 'retry', reason: 'x', retryAfterMs: Number.NaN }, schedule, 1, half)).toBe(600_000);
+    expect(nextDelay({ outcome: 'retry', reason: 'x', retryAfterMs: 10 * MAX_RETRY_AFTER_MS }, schedule, 1, half)).toBe(MAX_RETRY_AFTER_MS);
   });
 
   test('a transformer may claim a response first', () => {
