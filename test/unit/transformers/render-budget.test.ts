@@ -32,11 +32,12 @@ describe('the rendered-size bound', () => {
     ['inside nested blocks', `{{#with this}}{{#if output}}{{#unless test}}${repeat('{{json output}}', 1000)}{{/unless}}{{/if}}{{/with}}`],
     ['inside a loop', `{{#each meta.node_trace}}${repeat('{{@root.output}}', 300)}{{/each}}`],
   ])('stops %s', (_what, template) => {
-    const { error, ms } = refused(template);
+    // Speed belongs to the bench; what shows the render was cut early is that it is refused
+    // instead of building 200 MB (the test process would run out of memory first).
+    const { error } = refused(template);
     expect(error).toBeInstanceOf(RenderTooLarge);
     expect(error).toMatchObject({ code: 'render_error', field: 'template' });
     expect((error as Error).message).toContain('1 MiB (1048576 bytes)');
-    expect(ms).toBeLessThan(1_000);
   });
 
   it('stops helpers inside helpers that grow a text without printing it', () => {
