@@ -30,13 +30,16 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openContext(config: Readonly<Config>, opts: { exclusive?: boolean; log?: Logger } = {}): Promise<{ ctx: AppContext; db: Database }> {
+export async function openContext(
+  config: Readonly<Config>,
+  opts: { exclusive?: boolean; log?: Logger; requestTimeouts?: boolean } = {},
+): Promise<{ ctx: AppContext; db: Database }> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const { key, generated } = loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR);
   if (generated) log.warn({ dataDir: config.DATA_DIR }, 'generated a master key into DATA_DIR/master.key; back it up, or set FORJINN_MASTER_KEY');
   let db: Database;
   for (let attempt = 1; ; attempt++) {
-    db = await openDatabase(config, { exclusive: opts.exclusive });
+    db = await openDatabase(config, { exclusive: opts.exclusive, requestTimeouts: opts.requestTimeouts, log });
     try {
       await migrate(db);
       break;
@@ -55,7 +58,8 @@ export async function startRuntime(
   roles: Roles = { api: true, worker: true },
   opts: { log?: Logger; extensions?: AppExtensions } = {},
 ): Promise<Runtime> {
-  const { ctx } = await openContext(config, { exclusive: true, log: opts.log });
+  // The service's statements are bounded (a stalled database answers 503); the CLI's are not.
+  const { ctx } = await openContext(config, { exclusive: true, log: opts.log, requestTimeouts: true });
   const closers: Array<() => Promise<void>> = [() => ctx.db.close()];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch((err) => ctx.log.error({ err }, 'error while closing'));

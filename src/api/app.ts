@@ -10,7 +10,7 @@ import { errorHandler } from './error-handler.js';
 import { openApiDocument } from './openapi.js';
 import { mountWebhookRoutes } from './webhook-routes.js';
 import { mountTransformerRoutes } from './transformer-routes.js';
-import { mountHealthRoutes } from './health-routes.js';
+import { mountHealthRoutes, mountHealthz } from './health-routes.js';
 
 export interface AppExtensions {
   /** Mounted before the JSON body parser (the Slack receiver reads raw bodies). */
@@ -37,14 +37,7 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): Express {
   app.set('trust proxy', false);
   ext.beforeJson?.(app);
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await ctx.db.pool.query('select 1');
-      res.json({ status: 'ok', database: ctx.db.kind });
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: ctx.db.kind });
-    }
-  });
+  mountHealthz(app, ctx);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });

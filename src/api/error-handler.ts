@@ -3,6 +3,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../util/log.js';
 import { ApiError } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { JSON_LIMIT, tooLarge } from './body-limits.js';
 
 interface BodyParserError extends Error {
@@ -13,15 +14,10 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
-// The database cannot be reached or is restarting: socket errors, SQLSTATE class 08 (connection
-// exception), 57P01-57P03 (shut down, crashed, not yet accepting), 53300 (no free connection), and
-// pg's own words for a connection that died under a query. Answered 503 with Retry-After.
-const DB_DOWN_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOENT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|08...|57P0[123]|53300)$/;
-const DB_DOWN_MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/;
-
+// The database cannot be reached, is restarting, or did not answer in time (a stall, a lock held
+// elsewhere): src/db/unavailable.ts says which errors those are. Answered 503 with Retry-After.
 function databaseUnavailable(e: BodyParserError | undefined): boolean {
-  if (!e || e instanceof ApiError) return false;
-  return (typeof e.code === 'string' && DB_DOWN_CODES.test(e.code)) || DB_DOWN_MESSAGES.test(e.message ?? '');
+  return !!e && !(e instanceof ApiError) && isDatabaseUnavailable(e);
 }
 
 /** The API error an error is answered with (and a Retry-After, when trying again later helps). */

@@ -29,6 +29,20 @@ export const MAX_WEBHOOKS_PER_WORKSPACE = 1_000;
  */
 export const LEASE_MARGIN_MS = 1_000;
 
+/**
+ * The longest a service statement may run (FORJINN_DB_STATEMENT_TIMEOUT_MS): a stalled database
+ * (frozen, a lock held elsewhere) then answers 503 with Retry-After within seconds instead of
+ * holding every request. The service's statements take milliseconds (a claim on a million-row
+ * queue: 130 ms); 5 s leaves room for a slow disk and still answers before a producer's own
+ * request timeout. Raise it for a very large database; CLI commands and migrations are not bound.
+ */
+export const DB_STATEMENT_TIMEOUT_MS = 5_000;
+/**
+ * Opening a connection, and waiting for a free one in the pool (FORJINN_DB_CONNECT_TIMEOUT_MS):
+ * milliseconds on a healthy network, even with TLS; longer means the server is not answering.
+ */
+export const DB_CONNECT_TIMEOUT_MS = 3_000;
+
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: int(0, 65535).default(3000),
@@ -42,6 +56,10 @@ const schema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier')
     .default('public'),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
+  // Request-path bounds on the service's statements and connections (0: no statement limit);
+  // see DB_STATEMENT_TIMEOUT_MS and DB_CONNECT_TIMEOUT_MS.
+  FORJINN_DB_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(DB_STATEMENT_TIMEOUT_MS),
+  FORJINN_DB_CONNECT_TIMEOUT_MS: int(100, 60_000).default(DB_CONNECT_TIMEOUT_MS),
   DATA_DIR: z.string().min(1).default('./data'),
   FORJINN_MASTER_KEY: z
     .string()

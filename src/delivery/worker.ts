@@ -13,6 +13,7 @@ import type { Sender } from './http.js';
 import type { ResultWriter } from './results.js';
 import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
 import type { Metrics } from './metrics.js';
+import { DatabaseUnavailableError } from '../db/unavailable.js';
 import type { HandedDelivery, LeasePlan, LocalWorker } from './handoff.js';
 
 /** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
@@ -156,7 +157,8 @@ export class Worker implements LocalWorker {
         rows = rows.filter((r) => !r.webhook_deleted && r.webhook_enabled);
         await this.cache.ensure(this.ctx.db.pool, new Map(rows.map((r) => [r.webhook_id, r.webhook_updated_at])));
       } catch (err) {
-        if (!this.stopped) this.ctx.log.error({ err }, 'claiming deliveries failed; will retry');
+        // While the database's gate is closed its own warning says so once; not again every poll.
+        if (!this.stopped && !(err instanceof DatabaseUnavailableError)) this.ctx.log.error({ err }, 'claiming deliveries failed; will retry');
         return;
       }
       for (const row of rows) this.dispatch(row, leaseEnd);

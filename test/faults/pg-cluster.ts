@@ -2,19 +2,21 @@
 // pg_lsclusters), for tests of a database that goes away under load. Only for test/faults,
 // which run on their own (`npm run test:faults`): every other connection to that cluster breaks.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Cluster {
   version: string;
   name: string;
   port: number;
+  dataDir: string;
 }
 
 export function clusterOf(databaseUrl: string): Cluster {
   const port = Number(new URL(databaseUrl).port || 5432);
   const lines = execFileSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' }).trim().split('\n');
   for (const line of lines) {
-    const [version, name, p] = line.trim().split(/\s+/);
-    if (Number(p) === port) return { version, name, port };
+    const [version, name, p, , , dataDir] = line.trim().split(/\s+/);
+    if (Number(p) === port) return { version, name, port, dataDir };
   }
   throw new Error(`no local PostgreSQL cluster listens on port ${port} (pg_lsclusters):\n${lines.join('\n')}`);
 }
@@ -53,4 +55,32 @@ export async function startCluster(c: Cluster): Promise<void> {
 export async function restartCluster(c: Cluster): Promise<void> {
   ctl(c, 'restart');
   await until(() => ready(c), 'PostgreSQL is up again');
+}
+
+/** The server's processes: the postmaster (first line of postmaster.pid) and its children. */
+function serverPids(c: Cluster): number[] {
+  const postmaster = Number(readFileSync(`${c.dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0);
+  return [postmaster, ...children];
+}
+
+/** Freezes the server (SIGSTOP to each of its processes): connections stay open, nothing answers. */
+export function freezeCluster(c: Cluster): number[] {
+  const pids = serverPids(c);
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  return pids;
+}
+
+/** Lets it go on (SIGCONT), whatever it was doing. */
+export function thawCluster(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
 }

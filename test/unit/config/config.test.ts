@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigError, LEASE_MARGIN_MS, loadConfig } from '../../../src/config/config.js';
+import { ConfigError, DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, LEASE_MARGIN_MS, loadConfig } from '../../../src/config/config.js';
 
 describe('configuration', () => {
   test('defaults follow the contract', () => {
@@ -45,6 +45,14 @@ describe('configuration', () => {
     // Either side can be moved.
     expect(loadConfig({ FORJINN_LEASE_MS: '5000', FORJINN_DELIVERY_TIMEOUT_MS: '4000' }).FORJINN_LEASE_MS).toBe(5000);
     expect(() => loadConfig({ FORJINN_DELIVERY_TIMEOUT_MS: '120000' })).toThrow(/FORJINN_LEASE_MS=120000: shorter than FORJINN_DELIVERY_TIMEOUT_MS \(120000\)/);
+  });
+
+  test('database timeouts: 5 s statements and 3 s connections by default; 0 turns the statement limit off', () => {
+    expect(loadConfig({})).toMatchObject({ FORJINN_DB_STATEMENT_TIMEOUT_MS: DB_STATEMENT_TIMEOUT_MS, FORJINN_DB_CONNECT_TIMEOUT_MS: DB_CONNECT_TIMEOUT_MS });
+    expect([DB_STATEMENT_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS]).toEqual([5_000, 3_000]);
+    expect(loadConfig({ FORJINN_DB_STATEMENT_TIMEOUT_MS: '0' }).FORJINN_DB_STATEMENT_TIMEOUT_MS).toBe(0);
+    expect(() => loadConfig({ FORJINN_DB_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/FORJINN_DB_STATEMENT_TIMEOUT_MS="-1"/);
+    expect(() => loadConfig({ FORJINN_DB_CONNECT_TIMEOUT_MS: '10' })).toThrow(/FORJINN_DB_CONNECT_TIMEOUT_MS="10"/);
   });
 
   test('an empty variable counts as unset', () => {
