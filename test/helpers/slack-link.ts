@@ -1,8 +1,8 @@
 // Links a Slack team the way a user does: the workspace's API key asks for a one-time code
 // (POST /v1/slack/link-codes) and someone in that Slack team runs `/forjinn link <code>`,
 // signed with the signing secret the way Slack signs it (the signed team_id is the proof).
-import { createHmac } from 'node:crypto';
 import type { TestService } from './service.js';
+import { slackSignature } from './slack-signature.js';
 
 export interface LinkOptions {
   /** The API key of the workspace to link to (default: the service's first key). */
@@ -33,7 +33,7 @@ export async function signedCommand(svc: TestService, signingSecret: string, tea
     trigger_id: '1.2.3',
   }).toString();
   const ts = String(Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+  const signature = slackSignature(signingSecret, ts, body);
   const res = await fetch(`${svc.url}/slack/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': signature },

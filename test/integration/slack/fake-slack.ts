@@ -1,9 +1,11 @@
 // Slack's side of the conversation, on 127.0.0.1: a fake Web API that records every call
 // (chat.postMessage, chat.update, …) and every post to a response_url, and a client that
 // sends the service requests signed and form-encoded the way Slack sends them.
-import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { slackSignature } from '../../helpers/slack-signature.js';
+
+export { slackSignature };
 
 /** Slack's published example (https://api.slack.com/authentication/verifying-requests-from-slack). */
 export const SLACK_EXAMPLE = {
@@ -15,11 +17,6 @@ export const SLACK_EXAMPLE = {
     'commands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
   signature: 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
 };
-
-/** Slack's v0 signature: HMAC-SHA256 of `v0:{timestamp}:{body}`, keyed with the signing secret, hex. */
-export function slackSignature(secret: string, timestamp: string, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
 
 export interface Call {
   method: string;
@@ -108,7 +105,7 @@ export interface SlackAnswer {
 
 /** Sends the service what Slack would: signed, form-encoded, at a chosen timestamp. */
 export function slackClient(serviceUrl: string, secret: string, fake: FakeSlack, defaults: Required<Who>) {
-  async function post(body: string, opts: { timestamp?: number; signature?: string } = {}) {
+  async function post(body: string, opts: { timestamp?: number | string; signature?: string } = {}) {
     const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
     const res = await fetch(`${serviceUrl}/slack/events`, {
       method: 'POST',
