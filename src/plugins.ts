@@ -1,8 +1,8 @@
 // The parts of the service that start beside the API: the delivery worker, the Slack app.
 // Each gets the context and the roles, and may add routes to the app.
-import type { AppExtensions } from './api/app.js';
-import type { AppContext } from './context.js';
-import type { Roles } from './runtime.js';
+import type { AppExtensions } from './doors/api/app.js';
+import type { AppContext } from './core/context.js';
+import type { Roles } from './main/service.js';
 
 export interface Plugin {
   extend?(ext: AppExtensions): void;
@@ -14,8 +14,8 @@ export interface PluginFactory {
   start(ctx: AppContext, roles: Roles): Promise<Plugin | undefined>;
 }
 
-import { deliveryPlugin } from './delivery/engine.js';
-import { slackPlugin } from './slack/plugin.js';
-import { webPlugin } from './web/routes.js';
+import { deliveryPlugin } from './services/delivery/engine.js';
+import { slackPlugin } from './doors/slack/plugin.js';
+import { webPlugin } from './doors/web/routes.js';
 
 export const plugins: PluginFactory[] = [deliveryPlugin, slackPlugin, webPlugin];

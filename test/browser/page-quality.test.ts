@@ -9,7 +9,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { startService, type TestService } from '../helpers/service.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
-import { browserAvailable, fixture, launch, shownAndExpected, overflowsHorizontally, unlabelledControls, type Browser } from './browser.js';
+import { browserAvailable, fixture, launch, shownAndExpected, overflowsHorizontally, unlabelledControls, type Browser } from '../helpers/browser.js';
 
 const ZONE = 'America/Los_Angeles';
 

@@ -9,7 +9,7 @@ import type { Locator, Page } from 'playwright-core';
 import { startService, type TestService } from '../helpers/service.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
-import { browserAvailable, fixture, launch, shownAndExpected, type Browser } from './browser.js';
+import { browserAvailable, fixture, launch, shownAndExpected, type Browser } from '../helpers/browser.js';
 
 const DOCS_SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
 const ZONE = 'Asia/Kolkata';

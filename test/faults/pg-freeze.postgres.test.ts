@@ -7,10 +7,10 @@ import { afterAll, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../helpers/service.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
-import { clusterOf, freezeCluster, thawCluster } from './pg-cluster.js';
-import { DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS } from '../../src/config/config.js';
-import { QUERY_TIMEOUT_MARGIN_MS } from '../../src/db/database.js';
-import { HEALTH_BUDGET_MS } from '../../src/api/health-routes.js';
+import { clusterOf, freezeCluster, thawCluster } from '../helpers/pg-cluster.js';
+import { DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS } from '../../src/core/config.js';
+import { QUERY_TIMEOUT_MARGIN_MS } from '../../src/store/database.js';
+import { HEALTH_BUDGET_MS } from '../../src/doors/api/health-routes.js';
 
 /** The slowest answer the defaults allow: a wait for a connection, then a read timeout; +1 s for a busy machine. */
 const ANSWER_WITHIN_MS = DB_CONNECT_TIMEOUT_MS + DB_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS + 1_000;

@@ -9,7 +9,7 @@ import { startService, type TestService } from '../helpers/service.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
 import { spawnService, type Child } from '../helpers/child.js';
-import { clusterOf, startCluster, stopCluster, type Cluster } from './pg-cluster.js';
+import { clusterOf, startCluster, stopCluster, type Cluster } from '../helpers/pg-cluster.js';
 
 describe('PostgreSQL restarted under load (needs DATABASE_URL)', () => {
   let svc: TestService | undefined;

@@ -8,7 +8,7 @@ import { dropTestData, testEnv } from '../helpers/service.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
 import { exitOf, running, spawnService, type Child } from '../helpers/child.js';
-import { clusterOf, restartCluster, startCluster, type Cluster } from './pg-cluster.js';
+import { clusterOf, restartCluster, startCluster, type Cluster } from '../helpers/pg-cluster.js';
 
 const env = testEnv({
   LOG_LEVEL: 'warn',

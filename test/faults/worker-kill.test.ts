@@ -3,8 +3,8 @@
 // leased (requests on the wire, answers whose result was not yet committed, rows claimed and
 // waiting). Every duplicate must be one of those; everything else was delivered exactly once.
 import { afterAll, expect, test } from '@jest/globals';
-import { loadConfig } from '../../src/config/config.js';
-import { openDatabase } from '../../src/db/database.js';
+import { loadConfig } from '../../src/core/config.js';
+import { openDatabase } from '../../src/store/database.js';
 import { dropTestData, testEnv } from '../helpers/service.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { spawnService, type Child } from '../helpers/child.js';

@@ -1,5 +1,5 @@
 // Every [method, OpenAPI path] the express app has mounted, read from its router.
-import type { Runtime } from '../../src/runtime.js';
+import type { Runtime } from '../../src/main/service.js';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { loadConfig } from '../../src/config/config.js';
-import { startRuntime, type Roles, type Runtime } from '../../src/runtime.js';
-import { createLogger } from '../../src/util/log.js';
-import { createApiKey } from '../../src/auth/api-keys.js';
+import { loadConfig } from '../../src/core/config.js';
+import { startRuntime, type Roles, type Runtime } from '../../src/main/service.js';
+import { createLogger } from '../../src/core/log.js';
+import { createApiKey } from '../../src/store/api-keys.js';
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 import { dropTestData, testEnv } from '../../helpers/service.js';
-import { loadConfig } from '../../../src/config/config.js';
-import { startRuntime, type Runtime } from '../../../src/runtime.js';
-import { createLogger } from '../../../src/util/log.js';
+import { loadConfig } from '../../../src/core/config.js';
+import { startRuntime, type Runtime } from '../../../src/main/service.js';
+import { createLogger } from '../../../src/core/log.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/forjinn-webhooks.js', import.meta.url));
 const env = testEnv({ LOG_LEVEL: 'warn' });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dropTestData, testEnv } from '../../helpers/service.js';
 import { exitOf, spawnService, type Child } from '../../helpers/child.js';
 
-const FIXTURE = fileURLToPath(new URL('../../fixtures/process/fail-on-sigusr2.mjs', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../helpers/process/fail-on-sigusr2.mjs', import.meta.url));
 const env = testEnv({ LOG_LEVEL: 'info', NODE_OPTIONS: `--import ${FIXTURE}` });
 const children: Child[] = [];
 afterAll(async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
+import { sampleEvent } from '../../helpers/samples.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { ok, startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 
-const fixture = (type: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/events/${type}.json`, import.meta.url), 'utf8'));
+const fixture = sampleEvent;
 let svc: TestService;
 let rx: Receiver;
 

@@ -3,9 +3,9 @@
 // rows are not, until their lease runs out.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
-import { insertEvents, prepareEvent } from '../../../src/events/ingest.js';
-import { claimDue } from '../../../src/delivery/claim.js';
-import type { HandedDelivery, LeasePlan, LocalWorker } from '../../../src/delivery/handoff.js';
+import { insertEvents, prepareEvent } from '../../../src/services/ingest/ingest.js';
+import { claimDue } from '../../../src/services/delivery/claim.js';
+import type { HandedDelivery, LeasePlan, LocalWorker } from '../../../src/services/delivery/handoff.js';
 
 let svc: TestService;
 let workspaceId: string;

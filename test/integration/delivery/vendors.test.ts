@@ -2,13 +2,13 @@
 // 127.0.0.1 that answers at each vendor's path the way that vendor does (Slack `ok`, Teams 202,
 // Discord JSON for ?wait=true, PagerDuty 202 success, Google Chat 200).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { sampleEvent } from '../../helpers/samples.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Received, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 
-const fixture = (type: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/events/${type}.json`, import.meta.url), 'utf8'));
+const fixture = sampleEvent;
 const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
 let svc: TestService;
 let rx: Receiver;

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { ROUTES } from '../../../src/api/route-docs.js';
-import { setResolver } from '../../../src/delivery/ssrf.js';
+import { ROUTES } from '../../../src/doors/api/route-docs.js';
+import { setResolver } from '../../../src/services/delivery/ssrf.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { mountedRoutes } from '../../helpers/routes.js';

@@ -4,13 +4,13 @@
 // isolation, not a bad request). A route with a parameter this test does not know fails the test.
 // Revoking a key with the CLI takes effect on the next request.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ROUTES } from '../../../src/api/route-docs.js';
+import { ROUTES } from '../../../src/doors/api/route-docs.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { mountedRoutes } from '../../helpers/routes.js';
 import { eventually } from '../../helpers/eventually.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { runCli } from './cli.js';
+import { runCli } from '../../helpers/cli.js';
 
 const SIGNING_SECRET = 'isolation-signing-secret-0123456789';
 let svc: TestService;

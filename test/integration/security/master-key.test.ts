@@ -5,11 +5,11 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCipher, masterKeyId, parseMasterKey } from '../../../src/util/crypto.js';
+import { createCipher, masterKeyId, parseMasterKey } from '../../../src/core/crypto.js';
 import { dropTestData, startService, testEnv, type TestService } from '../../helpers/service.js';
 import { startReceiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
-import { runCli } from './cli.js';
+import { runCli } from '../../helpers/cli.js';
 
 const envs: Array<Record<string, string>> = [];
 afterAll(async () => {

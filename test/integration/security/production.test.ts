@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { setResolver } from '../../../src/delivery/ssrf.js';
+import { setResolver } from '../../../src/services/delivery/ssrf.js';
 import { dropTestData, startService, testEnv, type TestService } from '../../helpers/service.js';
 import { spawnService } from '../../helpers/child.js';
 

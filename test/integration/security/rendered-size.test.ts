@@ -4,12 +4,12 @@
 // (FORJINN_MAX_RENDERED_BYTES, 1 MiB by default): preview and save answer 400 naming `template`
 // and the limit, and a delivery fails at once, not sent and not retried.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { sampleEvent } from '../../helpers/samples.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/events/flow_completed.json', import.meta.url), 'utf8'));
+const fixture = sampleEvent('flow_completed');
 const BIG = 'x'.repeat(200_000);
 /** 16 KB of template: small at save (the sample's output is 140 characters), 200 MB on BIG. */
 const AMPLIFIER = `[${Array.from({ length: 1000 }, () => '{{json output}}').join(',')}]`;

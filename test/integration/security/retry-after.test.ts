@@ -4,7 +4,7 @@
 // an hour waits an hour. Checked on the schedule the service wrote after the first attempt (the
 // retry delay is 10 minutes, so no test waits for it), for the engine's rules and a chat target's.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { sampleEvent } from '../../helpers/samples.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -12,7 +12,7 @@ import { eventually } from '../../helpers/eventually.js';
 const MINUTE = 60_000;
 const BACKOFF = 10 * MINUTE; // FORJINN_RETRY_DELAYS below, ±20 % jitter
 const HOUR = 60 * MINUTE;
-const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/events/error_occurred.json', import.meta.url), 'utf8'));
+const fixture = sampleEvent('error_occurred');
 
 let svc: TestService;
 let rx: Receiver;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { dropTestData, startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startFakeSlack, type FakeSlack } from '../slack/fake-slack.js';
-import { runCli } from './cli.js';
+import { runCli } from '../../helpers/cli.js';
 
 const TOKEN = `xoxb-operator-${randomBytes(12).toString('hex')}`;
 const SIGNING_SECRET = 'bot-token-signing-secret-0123456789';

@@ -3,9 +3,9 @@
 // "public" address of these tests is 127.0.0.2, opened by FORJINN_ALLOWED_CIDRS; addresses of
 // the TEST-NET ranges appear only as answers that must be refused before any socket is opened.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { createSender, type Sender } from '../../../src/delivery/http.js';
-import { classify } from '../../../src/delivery/classify.js';
-import { connectGuard, setResolver, type ResolvedAddress } from '../../../src/delivery/ssrf.js';
+import { createSender, type Sender } from '../../../src/services/delivery/http.js';
+import { classify } from '../../../src/services/delivery/classify.js';
+import { connectGuard, setResolver, type ResolvedAddress } from '../../../src/services/delivery/ssrf.js';
 import { startTwinServers, type TwinServers } from './twin-servers.js';
 
 let twins: TwinServers;

@@ -4,7 +4,7 @@
 // retried), and redirects to internal addresses never followed. Names are answered by a stub
 // resolver; every socket goes to 127.0.0.x.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { setResolver } from '../../../src/delivery/ssrf.js';
+import { setResolver } from '../../../src/services/delivery/ssrf.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startTwinServers, type TwinServers } from './twin-servers.js';

@@ -4,7 +4,7 @@
 // says when it cut them (requestBodyTruncated / responseBodyTruncated), and the receiver still
 // gets the whole body every time.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { sampleEvent } from '../../helpers/samples.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -17,7 +17,7 @@ const STORED_HEADERS = 8 * KiB; // each side
 const OVERHEAD = 2 * KiB;
 const ATTEMPTS = 5;
 
-const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/events/flow_completed.json', import.meta.url), 'utf8'));
+const fixture = sampleEvent('flow_completed');
 let svc: TestService;
 let rx: Receiver;
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../../src/config/config.js';
-import { startRuntime } from '../../../src/runtime.js';
-import { createLogger } from '../../../src/util/log.js';
+import { loadConfig } from '../../../src/core/config.js';
+import { startRuntime } from '../../../src/main/service.js';
+import { createLogger } from '../../../src/core/log.js';
 import { dropTestData, testEnv } from '../../helpers/service.js';
 
 const run = promisify(execFile);

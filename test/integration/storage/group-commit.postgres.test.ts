@@ -5,8 +5,8 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import type { TestService } from '../../helpers/service.js';
 import { startWithWorkspaces } from '../../helpers/workspaces.js';
-import { IngestBatcher } from '../../../src/events/batcher.js';
-import { prepareEvent } from '../../../src/events/ingest.js';
+import { IngestBatcher } from '../../../src/services/ingest/batcher.js';
+import { prepareEvent } from '../../../src/services/ingest/ingest.js';
 
 let svc: TestService;
 let ws: Record<string, string> = {};

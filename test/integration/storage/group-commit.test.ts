@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { TestService } from '../../helpers/service.js';
 import { startWithWorkspaces } from '../../helpers/workspaces.js';
-import { IngestBatcher } from '../../../src/events/batcher.js';
-import { prepareEvent } from '../../../src/events/ingest.js';
-import type { AppContext } from '../../../src/context.js';
+import { IngestBatcher } from '../../../src/services/ingest/batcher.js';
+import { prepareEvent } from '../../../src/services/ingest/ingest.js';
+import type { AppContext } from '../../../src/core/context.js';
 
 let svc: TestService;
 let ws: Record<string, string> = {};

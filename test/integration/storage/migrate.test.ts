@@ -1,8 +1,8 @@
 // Migrations: the same files on both databases; concurrent runs wait for each other instead of failing.
 import { afterAll, expect, test } from '@jest/globals';
-import { loadConfig } from '../../../src/config/config.js';
-import { openDatabase } from '../../../src/db/database.js';
-import { migrate } from '../../../src/db/migrate.js';
+import { loadConfig } from '../../../src/core/config.js';
+import { openDatabase } from '../../../src/store/database.js';
+import { migrate } from '../../../src/store/migrate.js';
 import { dropTestData, testEnv } from '../../helpers/service.js';
 
 const env = testEnv();

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
-import { HEALTH_BUDGET_MS } from '../../../src/api/health-routes.js';
-import { QUERY_TIMEOUT_MARGIN_MS } from '../../../src/db/database.js';
+import { HEALTH_BUDGET_MS } from '../../../src/doors/api/health-routes.js';
+import { QUERY_TIMEOUT_MARGIN_MS } from '../../../src/store/database.js';
 
 const STATEMENT_MS = 1_000;
 // What a request may take while the database stalls: the statement timeout (PostgreSQL) or the

@@ -2,8 +2,8 @@
 // failing one of them (40P01). withTransaction runs the victim again, so both callers succeed and
 // both writes are there; the caller never sees "deadlock detected" (it was a 500 in the Slack app).
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { loadConfig } from '../../../src/config/config.js';
-import { openDatabase, withTransaction, type Database } from '../../../src/db/database.js';
+import { loadConfig } from '../../../src/core/config.js';
+import { openDatabase, withTransaction, type Database } from '../../../src/store/database.js';
 import { dropTestData, testEnv } from '../../helpers/service.js';
 
 const env = testEnv();

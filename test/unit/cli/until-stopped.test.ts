@@ -4,8 +4,8 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { CLOSE_DEADLINE_MS, runUntilStopped } from '../../../src/cli/until-stopped.js';
-import { createLogger } from '../../../src/util/log.js';
+import { CLOSE_DEADLINE_MS, runUntilStopped } from '../../../src/doors/cli/until-stopped.js';
+import { createLogger } from '../../../src/core/log.js';
 
 let lines: Array<{ level: number; msg: string; reason?: string }>;
 const log = () => {

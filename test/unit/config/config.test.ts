@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigError, DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, LEASE_MARGIN_MS, loadConfig } from '../../../src/config/config.js';
+import { ConfigError, DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, LEASE_MARGIN_MS, loadConfig } from '../../../src/core/config.js';
 
 describe('configuration', () => {
   test('defaults follow the contract', () => {

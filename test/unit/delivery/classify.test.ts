@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { classify, MAX_RETRY_AFTER_MS, nextDelay, parseRetryAfter, retryDelay, type SendResult } from '../../../src/delivery/classify.js';
+import { classify, MAX_RETRY_AFTER_MS, nextDelay, parseRetryAfter, retryDelay, type SendResult } from '../../../src/services/delivery/classify.js';
 
 const res = (status: number, headers: Record<string, string> = {}): SendResult => ({ kind: 'response', status, headers, body: '', durationMs: 5 });
 

@@ -4,8 +4,8 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
-import { signatureHeaders } from '../../../src/delivery/sign.js';
-import { verifyWebhook, WebhookVerificationError } from '../../../src/receiving/verify.js';
+import { signatureHeaders } from '../../../src/services/signing/sign.js';
+import { verifyWebhook, WebhookVerificationError } from '../../../src/services/receiving/verify.js';
 
 const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
 const body = JSON.stringify({ event: 'flow_completed', output: 'héllo "quoted" \n line' });

@@ -1,7 +1,7 @@
 // What an attempt keeps: bodies cut in bytes on a character boundary and flagged, header values
 // cut and headers past the bound left out with a marker, NUL made storable.
 import { describe, expect, test } from '@jest/globals';
-import { keepHeaders, keepResponse, keepText, MAX_STORED_HEADER_VALUE, MAX_STORED_HEADERS, MAX_STORED_RESPONSE_BODY, MORE_HEADERS } from '../../../src/delivery/stored.js';
+import { keepHeaders, keepResponse, keepText, MAX_STORED_HEADER_VALUE, MAX_STORED_HEADERS, MAX_STORED_RESPONSE_BODY, MORE_HEADERS } from '../../../src/services/delivery/stored.js';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 

@@ -2,10 +2,10 @@
 // the contract names is refused when private targets are, IPv4 hidden in IPv6 included, and the
 // odd spellings of 127.0.0.1 are caught after the URL parser normalised them.
 import { describe, expect, test } from '@jest/globals';
-import { blockedReason, parseCidrList, type AddressPolicy } from '../../../src/delivery/ssrf.js';
-import { checkWebhookUrl, type UrlRules } from '../../../src/webhooks/url.js';
-import { ConfigError, loadConfig } from '../../../src/config/config.js';
-import { ApiError } from '../../../src/errors.js';
+import { blockedReason, parseCidrList, type AddressPolicy } from '../../../src/services/delivery/ssrf.js';
+import { checkWebhookUrl, type UrlRules } from '../../../src/services/webhooks/url.js';
+import { ConfigError, loadConfig } from '../../../src/core/config.js';
+import { ApiError } from '../../../src/core/errors.js';
 
 const strict: AddressPolicy = { allowPrivate: false, allowed: [] };
 const open: AddressPolicy = { allowPrivate: true, allowed: [] };

@@ -2,8 +2,8 @@
 // acknowledgement itself; a slow one is acknowledged with "working on it" and posted to the
 // response_url when it is ready; a deferred one (webhook test) always goes the second way.
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { answer, type Outcome, type SlackDeps } from '../../../src/slack/commands.js';
-import { Tasks } from '../../../src/slack/tasks.js';
+import { answer, type Outcome, type SlackDeps } from '../../../src/doors/slack/commands.js';
+import { Tasks } from '../../../src/doors/slack/tasks.js';
 
 const logged: unknown[] = [];
 const deps = {

@@ -1,7 +1,7 @@
 // Link codes as a person types them: read off a screen, lower case, with or without dashes.
 // Each is 16 characters of Crockford's base32 (80 bits); anything else is no code at all.
 import { describe, expect, test } from '@jest/globals';
-import { newLinkCode, normalizeLinkCode } from '../../../src/slack/link-codes.js';
+import { newLinkCode, normalizeLinkCode } from '../../../src/services/slack-links/link-codes.js';
 
 describe('link codes', () => {
   test('are XXXX-XXXX-XXXX-XXXX without I, L, O or U, and differ every time', () => {

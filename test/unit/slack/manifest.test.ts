@@ -2,7 +2,7 @@
 // name the command the help describes, and ask for the scopes the app uses.
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { USAGE } from '../../../src/slack/messages.js';
+import { USAGE } from '../../../src/doors/slack/messages.js';
 
 const manifest = readFileSync(new URL('../../../slack/manifest.yml', import.meta.url), 'utf8');
 const values = (key: string) => [...manifest.matchAll(new RegExp(`^\\s*-?\\s*${key}:\\s*(\\S+)`, 'gm'))].map((m) => m[1]);

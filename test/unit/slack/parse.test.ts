@@ -1,6 +1,6 @@
 // Slash command text as Slack sends it: entities, wrapped links, quotes; flags and their errors.
 import { describe, expect, test } from '@jest/globals';
-import { listFlag, parseFlags, tokenize, UsageError } from '../../../src/slack/parse.js';
+import { listFlag, parseFlags, tokenize, UsageError } from '../../../src/doors/slack/parse.js';
 
 describe('tokenize', () => {
   test('splits on white space of any kind', () => {

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { SLACK_FUTURE_SKEW_S, SLACK_WINDOW_S, slackRequestGuard } from '../../../src/slack/request-guard.js';
-import { errorHandler } from '../../../src/api/error-handler.js';
-import { createLogger } from '../../../src/util/log.js';
+import { SLACK_FUTURE_SKEW_S, SLACK_WINDOW_S, slackRequestGuard } from '../../../src/doors/slack/request-guard.js';
+import { errorHandler } from '../../../src/doors/api/error-handler.js';
+import { createLogger } from '../../../src/core/log.js';
 import { slackSignature } from '../../integration/slack/fake-slack.js';
 
 const SECRET = 'unit-signing-secret';

@@ -1,8 +1,8 @@
 // One contract for every target: the whole status-code matrix through classify, each answer's
 // outcome and Retry-After, and no secret in any reason, even when the target echoes one back.
 import { describe, expect, it } from '@jest/globals';
-import { TRANSFORMERS } from '../../../transformers/index.js';
-import type { TargetResponse, Verdict } from '../../../transformers/types.js';
+import { TRANSFORMERS } from '../../../src/services/transformers/index.js';
+import type { TargetResponse, Verdict } from '../../../src/services/transformers/types.js';
 import { BOT_TOKEN, CHAT_TARGETS, SECRETS } from './fixtures.js';
 
 type Target = (typeof CHAT_TARGETS)[number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { embedLength } from 'discord.js';
-import { discord } from '../../../transformers/discord/index.js';
+import { discord } from '../../../src/services/transformers/discord/index.js';
 import { DISCORD_HOOK, eventWith, hugeOutput, json, render } from './fixtures.js';
 
 describe('discord', () => {

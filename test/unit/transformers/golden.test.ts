@@ -12,12 +12,12 @@ import {
   DISCORD_FIELDS_MAX,
   DISCORD_FOOTER_MAX,
   DISCORD_TITLE_MAX,
-} from '../../../transformers/discord/embed.js';
-import { DISCORD_USERNAME_MAX } from '../../../transformers/discord/index.js';
-import { GOOGLE_CHAT_MAX_BYTES } from '../../../transformers/google-chat/message.js';
-import { TRANSFORMER_NAMES, type TransformerName } from '../../../transformers/index.js';
-import { PAGERDUTY_DEDUP_KEY_MAX, PAGERDUTY_SEVERITIES, PAGERDUTY_SUMMARY_MAX } from '../../../transformers/pagerduty/event.js';
-import { SAMPLE_EVENTS } from '../../../transformers/samples.js';
+} from '../../../src/services/transformers/discord/embed.js';
+import { DISCORD_USERNAME_MAX } from '../../../src/services/transformers/discord/index.js';
+import { GOOGLE_CHAT_MAX_BYTES } from '../../../src/services/transformers/google-chat/message.js';
+import { TRANSFORMER_NAMES, type TransformerName } from '../../../src/services/transformers/index.js';
+import { PAGERDUTY_DEDUP_KEY_MAX, PAGERDUTY_SEVERITIES, PAGERDUTY_SUMMARY_MAX } from '../../../src/services/transformers/pagerduty/event.js';
+import { SAMPLE_EVENTS } from '../../../src/services/transformers/samples.js';
 import {
   SLACK_BLOCK_TEXT_BUDGET,
   SLACK_CONTEXT_ELEMENTS_MAX,
@@ -26,9 +26,9 @@ import {
   SLACK_MAX_BLOCKS,
   SLACK_SECTION_FIELDS_MAX,
   SLACK_SECTION_TEXT_MAX,
-} from '../../../transformers/slack/blocks.js';
-import { TEAMS_MAX_BYTES } from '../../../transformers/teams/card.js';
-import { EVENT_TYPES } from '../../../transformers/types.js';
+} from '../../../src/services/transformers/slack/blocks.js';
+import { TEAMS_MAX_BYTES } from '../../../src/services/transformers/teams/card.js';
+import { EVENT_TYPES } from '../../../src/services/transformers/types.js';
 import { render, strings } from './fixtures.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/expected/', import.meta.url));

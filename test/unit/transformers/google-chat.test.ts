@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { googleChat } from '../../../transformers/google-chat/index.js';
+import { googleChat } from '../../../src/services/transformers/google-chat/index.js';
 import { CHAT_HOOK, eventWith, hugeOutput, json, render } from './fixtures.js';
 
 describe('google chat', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { pagerduty, PAGERDUTY_DEFAULT_URL } from '../../../transformers/pagerduty/index.js';
+import { pagerduty, PAGERDUTY_DEFAULT_URL } from '../../../src/services/transformers/pagerduty/index.js';
 import { eventWith, hugeOutput, json, render, ROUTING_KEY } from './fixtures.js';
 
 const CHATFLOW = '3f1c2a9e-4b6d-4e8f-9a7b-2c1d0e9f8a7b';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { getTransformer, TRANSFORMER_NAMES, TRANSFORMERS } from '../../../transformers/index.js';
-import { TransformerError } from '../../../transformers/types.js';
+import { getTransformer, TRANSFORMER_NAMES, TRANSFORMERS } from '../../../src/services/transformers/index.js';
+import { TransformerError } from '../../../src/services/transformers/types.js';
 import { BOT_TOKEN, CHAT_TARGETS, eventWith, HOOK_URL, json, RAW_CONFIG, render, ROUTING_KEY, SECRETS } from './fixtures.js';
 
 describe('the registry', () => {

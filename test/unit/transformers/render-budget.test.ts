@@ -2,11 +2,11 @@
 // plain fields, triple-stash, helpers, blocks and loops, helpers inside helpers. A render is cut
 // off at the first piece past the bound, in milliseconds, instead of building the whole body.
 import { describe, expect, it } from '@jest/globals';
-import { TRANSFORMER_NAMES, TRANSFORMERS } from '../../../transformers/index.js';
-import { SAMPLE_EVENTS } from '../../../transformers/samples.js';
-import { MAX_RENDERED_BYTES, RenderTooLarge, withRenderLimit } from '../../../transformers/shared/render-budget.js';
-import { runTemplate } from '../../../transformers/shared/templates.js';
-import type { ForjinnEvent } from '../../../transformers/types.js';
+import { TRANSFORMER_NAMES, TRANSFORMERS } from '../../../src/services/transformers/index.js';
+import { SAMPLE_EVENTS } from '../../../src/services/transformers/samples.js';
+import { MAX_RENDERED_BYTES, RenderTooLarge, withRenderLimit } from '../../../src/services/transformers/shared/render-budget.js';
+import { runTemplate } from '../../../src/services/transformers/shared/templates.js';
+import type { ForjinnEvent } from '../../../src/services/transformers/types.js';
 import { RAW_CONFIG } from './fixtures.js';
 
 const event = (output: string): ForjinnEvent => ({ ...SAMPLE_EVENTS.flow_completed, output });

@@ -2,8 +2,8 @@
 // links, as a test delivery, and with a 20,000-character model output.
 import { describe, expect, it } from '@jest/globals';
 import { embedLength } from 'discord.js';
-import { TRANSFORMER_NAMES, type TransformerName } from '../../../transformers/index.js';
-import type { Rendered } from '../../../transformers/types.js';
+import { TRANSFORMER_NAMES, type TransformerName } from '../../../src/services/transformers/index.js';
+import type { Rendered } from '../../../src/services/transformers/types.js';
 import { CTX, EVENT_TYPES_LIST, eventWith, hugeOutput, json, render, strings } from './fixtures.js';
 
 const codePoints = (s: string): number => Array.from(s).length;

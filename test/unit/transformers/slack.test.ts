@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { slack } from '../../../transformers/slack/index.js';
-import { TransformerError } from '../../../transformers/types.js';
+import { slack } from '../../../src/services/transformers/slack/index.js';
+import { TransformerError } from '../../../src/services/transformers/types.js';
 import { BOT_TOKEN, eventWith, hugeOutput, json, render } from './fixtures.js';
 
 /** Every mrkdwn text in the blocks: where Slack parses control sequences (plain_text it does not). */

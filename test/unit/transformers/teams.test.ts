@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { textBlocks } from '../../../transformers/teams/card.js';
-import { teams } from '../../../transformers/teams/index.js';
+import { textBlocks } from '../../../src/services/transformers/teams/card.js';
+import { teams } from '../../../src/services/transformers/teams/index.js';
 import { eventWith, hugeOutput, json, render } from './fixtures.js';
 
 describe('teams', () => {

@@ -1,10 +1,10 @@
 // Custom templates: refused at save with a location when broken, and at delivery replaced by the
 // built-in default (with templateError set) when a real event breaks them.
 import { describe, expect, it } from '@jest/globals';
-import { defaultTemplateSource, TRANSFORMER_NAMES, TRANSFORMERS } from '../../../transformers/index.js';
-import { SAMPLE_EVENTS } from '../../../transformers/samples.js';
-import { runTemplate } from '../../../transformers/shared/templates.js';
-import { TransformerError } from '../../../transformers/types.js';
+import { defaultTemplateSource, TRANSFORMER_NAMES, TRANSFORMERS } from '../../../src/services/transformers/index.js';
+import { SAMPLE_EVENTS } from '../../../src/services/transformers/samples.js';
+import { runTemplate } from '../../../src/services/transformers/shared/templates.js';
+import { TransformerError } from '../../../src/services/transformers/types.js';
 import { CTX, eventWith, json, RAW_CONFIG, render } from './fixtures.js';
 
 function refusal(name: (typeof TRANSFORMER_NAMES)[number], template: string): TransformerError {

@@ -8,7 +8,7 @@ import {
   truncate,
   truncateMarkup,
   truncateToFit,
-} from '../../../transformers/shared/text.js';
+} from '../../../src/services/transformers/shared/text.js';
 
 describe('truncate', () => {
   it('leaves text within the limit alone', () => {

@@ -1,0 +1,31 @@
+// /v1/events: ingest, and reading events back.
+import type { Router } from 'express';
+import type { Engine } from '../../services/delivery/engine.js';
+import { ingestEvent } from '../../services/ingest/ingest.js';
+import { ingestBatch } from '../../services/ingest/batch.js';
+import { notFound } from '../../core/errors.js';
+import { getEvent, listEvents } from '../../services/ingest/queries.js';
+import { parseLimit } from '../../services/delivery/log-queries.js';
+import { workspaceOf } from './auth.js';
+
+export function mountEventRoutes(r: Router, engine: Engine) {
+  const { ctx } = engine;
+  r.post('/v1/events', async (req, res) => {
+    const result = await ingestEvent(ctx, workspaceOf(req), req.body, req.get('idempotency-key') ?? undefined);
+    res.status(result.status).json(result.body);
+  });
+
+  r.post('/v1/events/batch', async (req, res) => {
+    res.json(await ingestBatch(ctx, workspaceOf(req), req.body));
+  });
+
+  r.get('/v1/events', async (req, res) => {
+    res.json(await listEvents(ctx.db.pool, workspaceOf(req).id, parseLimit(req.query.limit), req.query.cursor || undefined));
+  });
+
+  r.get('/v1/events/:id', async (req, res) => {
+    const ev = await getEvent(ctx.db.pool, workspaceOf(req).id, req.params.id);
+    if (!ev) throw notFound('event');
+    res.json(ev);
+  });
+}

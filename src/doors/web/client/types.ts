@@ -1,0 +1,99 @@
+// The shapes the page reads from the /v1 API (see /openapi.json); only the fields it uses.
+
+// The server's own definitions, so page and API cannot drift apart. Types are erased from the
+// bundle; EVENT_TYPES is a small constant the bundle takes along.
+export { EVENT_TYPES, type EventType, type ConfigField } from '../../../services/transformers/types.js';
+export type { Filters } from '../../../services/webhooks/schema.js';
+export type { WebhookView as Webhook } from '../../../services/webhooks/view.js';
+import type { ConfigField, EventType } from '../../../services/transformers/types.js';
+
+export const EVENT_LABELS: Record<EventType, string> = {
+  flow_completed: 'Flow completed',
+  agent_executed: 'Agent executed',
+  dataset_updated: 'Dataset updated',
+  evaluation_completed: 'Evaluation completed',
+  error_occurred: 'Error occurred',
+};
+
+export interface Health {
+  failureStreak: number;
+  disabledReason: string | null;
+  lastDelivery: { id: string; status: string; test: boolean; statusCode: number | null; error: string | null; attemptedAt: string | null } | null;
+  last24h: { succeeded: number; failed: number; pending: number; total: number; successRate: number | null; capped: boolean };
+}
+
+export interface TransformerInfo {
+  name: string;
+  label: string;
+  configFields: ConfigField[];
+  defaultUrl: string | null;
+  templateHelp: string | null;
+  defaultTemplates: Record<string, string | null>;
+}
+
+export interface Delivery {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  status: string;
+  test: boolean;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  lastAttemptAt: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface Attempt {
+  attempt: number;
+  trigger: string;
+  outcome: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string;
+  /** Only the start of the body was stored (64 KiB); the receiver got all of it. */
+  requestBodyTruncated: boolean;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  /** The answer was longer than the 16 KiB kept. */
+  responseBodyTruncated: boolean;
+  durationMs: number;
+  error: string | null;
+  createdAt: string;
+}
+
+/** GET /v1/deliveries/:id: `attempts` is the list of attempts here, not their count. */
+export interface DeliveryDetail extends Omit<Delivery, 'attempts'> {
+  event: Record<string, unknown>;
+  attempts: Attempt[];
+}
+
+export interface TestResult {
+  deliveryId: string;
+  outcome: string;
+  error: string | null;
+  request: { url: string; method: string; headers: Record<string, string>; body: string } | null;
+  response: { status: number; headers: Record<string, string>; body: string; durationMs: number } | null;
+  durationMs: number;
+}
+
+export interface EventRow {
+  id: string;
+  type: string;
+  test: boolean;
+  createdAt: string;
+  deliveries: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}

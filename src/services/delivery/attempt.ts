@@ -1,0 +1,109 @@
+// One attempt of one delivery, from render to the record the result writer stores. Shared by
+// the worker, Send Test and redeliver, so all three behave and log the same way.
+import type { RenderContext, Verdict } from '../transformers/types.js';
+import { classify, nextDelay, type SendResult } from './classify.js';
+import type { Sender } from './http.js';
+import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
+import { keepHeaders, keepResponse, keepText, MAX_STORED_ERROR, MAX_STORED_REQUEST_BODY } from './stored.js';
+import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
+
+export interface AttemptJob {
+  deliveryId: string;
+  eventType: string;
+  payload: string;
+  /** The number of this attempt (1 for the first). */
+  attempt: number;
+  /** A failure at or past this attempt number is final. */
+  attemptLimit: number;
+  trigger: 'auto' | 'test' | 'redeliver';
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  webhookId: string;
+  attempt: number;
+  trigger: AttemptJob['trigger'];
+  verdict: Verdict;
+  status: 'succeeded' | 'pending' | 'failed';
+  nextAttemptAt: Date | null;
+  requestUrl: string;
+  requestHeaders: Record<string, string>;
+  /** At most MAX_STORED_REQUEST_BODY (stored.ts); the receiver got the whole body. */
+  requestBody: string;
+  requestBodyTruncated: boolean;
+  /** As stored: body and headers within their bounds, bodyTruncated when the answer was longer. */
+  response: (Extract<SendResult, { kind: 'response' }> & { bodyTruncated: boolean }) | null;
+  durationMs: number;
+  error: string | null;
+  at: Date;
+  /** For Send Test's answer only, never stored: the headers as the workspace may see them
+   *  (redactHeaders 'as-sent': signatures shown, the operator's credentials not) and the body sent. */
+  asSent: { headers: Record<string, string>; body: string } | null;
+}
+
+export interface AttemptDeps {
+  sender: Sender;
+  retryDelays: number[];
+  renderCtx: RenderContext;
+  now?: () => number;
+  /** Whether a Slack team is linked to the workspace; bot mode is refused without it (and without this). */
+  slackTeamLinked?: (workspaceId: string) => Promise<boolean>;
+}
+
+export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: AttemptJob): Promise<AttemptRecord> {
+  const now = deps.now?.() ?? Date.now();
+  const at = new Date(now);
+  const shownUrl = p.transformer.name === 'generic' ? p.webhook.url : p.webhook.urlMasked;
+  let wire: WireRequest | null = null;
+  let result: SendResult;
+  try {
+    // A link removed after the webhook was saved: the operator's token is not used for it.
+    if (usesSlackBot(p.transformer.name, p.config) && !(await deps.slackTeamLinked?.(p.webhook.workspaceId))) throw new RenderError(BOT_MODE_UNLINKED);
+    wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, deps.renderCtx);
+    result = await deps.sender.send(wire.url, wire.headers, wire.body);
+  } catch (e) {
+    if (!(e instanceof RenderError)) throw e;
+    result = { kind: 'error', reason: 'render_error', message: e.message, durationMs: 0 };
+  }
+  const verdict = classify(result, p.transformer);
+  let status: AttemptRecord['status'] = 'succeeded';
+  let nextAttemptAt: Date | null = null;
+  if (verdict.outcome === 'retry' && job.attempt < job.attemptLimit) {
+    status = 'pending';
+    const delay = nextDelay(verdict, deps.retryDelays, job.attempt);
+    nextAttemptAt = new Date(now + result.durationMs + delay);
+  } else if (verdict.outcome !== 'success') status = 'failed';
+  const notes = [wire?.templateError ? `template error, default sent: ${wire.templateError}` : null, wire?.truncated.length ? `truncated: ${wire.truncated.join(', ')}` : null];
+  const error = verdict.outcome === 'success' ? null : verdict.reason;
+  const errorText = [error, ...notes].filter(Boolean).join('; ');
+  const storedBody = keepText(hideValues(wire?.body ?? '', secretSettingValues(p.transformer, p.config, p.webhook.transformerConfig)), MAX_STORED_REQUEST_BODY);
+  return {
+    deliveryId: job.deliveryId,
+    webhookId: p.webhook.id,
+    attempt: job.attempt,
+    trigger: job.trigger,
+    verdict,
+    status,
+    nextAttemptAt,
+    requestUrl: wire && !wire.url.startsWith(p.webhook.url) ? maskOther(wire.url, shownUrl) : shownUrl,
+    requestHeaders: wire ? keepHeaders(redactHeaders(wire.headers, p.webhook.headers)) : {},
+    // Secrets cut out before the body is shortened: a cut must not leave half a secret behind.
+    requestBody: storedBody.text,
+    requestBodyTruncated: storedBody.truncated,
+    response: result.kind === 'response' ? keepResponse(result) : null,
+    durationMs: result.durationMs,
+    error: errorText === '' ? null : keepText(errorText, MAX_STORED_ERROR).text,
+    at,
+    asSent: wire ? { headers: redactHeaders(wire.headers, p.webhook.headers, 'as-sent'), body: wire.body } : null,
+  };
+}
+
+/** A rendered URL other than the webhook's own (Slack's API, Discord's ?wait=true) is shown without its query. */
+function maskOther(url: string, fallback: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return fallback;
+  }
+}

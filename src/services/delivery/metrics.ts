@@ -1,0 +1,54 @@
+// Prometheus metrics: deliveries by outcome, attempt latency, queue depth and the age of the
+// oldest due delivery (read from the database at scrape time, so every process reports the truth).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Database } from '../../store/database.js';
+import type { AttemptRecord } from './attempt.js';
+
+export class Metrics {
+  readonly registry = new Registry();
+  private attempts: Counter<'outcome' | 'transformer'>;
+  private deliveries: Counter<'status'>;
+  private latency: Histogram<'outcome'>;
+  readonly templateErrors: Counter;
+  readonly disabled: Counter;
+
+  constructor(db: Database) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'forjinn_' });
+    this.attempts = new Counter({ name: 'forjinn_attempts_total', help: 'Delivery attempts by outcome', labelNames: ['outcome', 'transformer'], registers: [this.registry] });
+    this.deliveries = new Counter({ name: 'forjinn_deliveries_total', help: 'Deliveries that reached a final state, by status', labelNames: ['status'], registers: [this.registry] });
+    this.latency = new Histogram({
+      name: 'forjinn_attempt_duration_seconds',
+      help: 'Time from sending a request to its answer',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.templateErrors = new Counter({ name: 'forjinn_template_errors_total', help: 'Custom templates that failed at delivery (default sent instead)', registers: [this.registry] });
+    this.disabled = new Counter({ name: 'forjinn_webhooks_disabled_total', help: 'Webhooks disabled by the service', registers: [this.registry] });
+    new Gauge({
+      name: 'forjinn_queue_depth',
+      help: 'Pending deliveries (due now or waiting for a retry)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      async collect() {
+        const { rows } = await db.pool.query<{ due: number; waiting: number; oldest: number | null }>(
+          `select count(*) filter (where next_attempt_at <= now())::int as due,
+                  count(*) filter (where next_attempt_at > now())::int as waiting,
+                  extract(epoch from now() - min(next_attempt_at) filter (where next_attempt_at <= now()))::float8 as oldest
+           from deliveries where status = 'pending'`,
+        );
+        this.set({ state: 'due' }, rows[0].due);
+        this.set({ state: 'waiting' }, rows[0].waiting);
+        oldest.set(rows[0].oldest ?? 0);
+      },
+    });
+    const oldest = new Gauge({ name: 'forjinn_oldest_due_delivery_seconds', help: 'Age of the oldest due delivery', registers: [this.registry] });
+  }
+
+  observe(r: AttemptRecord, transformer = 'generic') {
+    this.attempts.inc({ outcome: r.verdict.outcome, transformer });
+    this.latency.observe({ outcome: r.verdict.outcome }, r.durationMs / 1000);
+    if (r.status !== 'pending') this.deliveries.inc({ status: r.status });
+    if (r.error?.includes('template error')) this.templateErrors.inc();
+  }
+}

@@ -1,0 +1,52 @@
+// Webhooks as the worker needs them: secrets opened, transformer settings parsed, kept in
+// memory and reloaded when the row's updated_at says it changed.
+import { getTransformer } from '../transformers/index.js';
+import type { Queryable } from '../../store/database.js';
+import type { Cipher } from '../../core/crypto.js';
+import { openRow, type WebhookRow } from '../../store/webhooks.js';
+import type { PreparedWebhook } from './request.js';
+
+export interface CachedWebhook extends PreparedWebhook {
+  updatedAt: number;
+  concurrency: number;
+}
+
+export class WebhookCache {
+  private byId = new Map<string, CachedWebhook>();
+
+  constructor(
+    private cipher: Cipher,
+    private defaultConcurrency: number,
+  ) {}
+
+  get(id: string): CachedWebhook | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Makes sure every id is loaded at (at least) the given version. */
+  async ensure(db: Queryable, wanted: Map<string, Date>): Promise<void> {
+    const stale = [...wanted].filter(([id, at]) => (this.byId.get(id)?.updatedAt ?? -1) < at.getTime()).map(([id]) => id);
+    if (stale.length === 0) return;
+    const { rows } = await db.query<WebhookRow>('select * from webhooks where id = any($1::uuid[])', [stale]);
+    for (const row of rows) this.byId.set(row.id, this.prepare(row));
+  }
+
+  prepare(row: WebhookRow): CachedWebhook {
+    const webhook = openRow(row, this.cipher);
+    const transformer = getTransformer(webhook.transformer);
+    if (!transformer) throw new Error(`webhook ${row.id} names an unknown transformer ${webhook.transformer}`);
+    let config: unknown;
+    try {
+      config = transformer.parseConfig(webhook.transformerConfig);
+    } catch {
+      config = webhook.transformerConfig; // render reports the problem on the attempt
+    }
+    return {
+      webhook,
+      transformer,
+      config,
+      updatedAt: row.updated_at.getTime(),
+      concurrency: transformer.defaultEndpointConcurrency ?? this.defaultConcurrency,
+    };
+  }
+}

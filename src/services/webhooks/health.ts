@@ -1,0 +1,115 @@
+// Health at a glance, for the settings page's list and for anyone watching a webhook over the
+// API: the last delivery that was tried, the failure streak, and how the last 24 hours went.
+// Read-only, and cheap by construction: both queries walk deliveries_webhook_log_idx
+// (webhook_id, created_at desc, id desc) from the newest row and stop early.
+import type { Queryable } from '../../store/database.js';
+import type { Webhook } from '../../store/webhooks.js';
+
+/** The window the success rate covers. */
+export const HEALTH_WINDOW_HOURS = 24;
+
+/**
+ * At most this many of the newest deliveries of the window are counted. A busy webhook makes
+ * hundreds of thousands a day; counting them all on every page load would cost a scan of that
+ * size. The newest thousand say as much about its health at a glance, and `capped` says when
+ * the rate covers fewer deliveries than the window held.
+ */
+export const HEALTH_SAMPLE_LIMIT = 1000;
+
+export interface WebhookHealth {
+  webhookId: string;
+  enabled: boolean;
+  /** Consecutive failed deliveries (Send Test does not count); reset by a success. */
+  failureStreak: number;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  /** The newest delivery with at least one attempt, Send Test included (flagged `test`). */
+  lastDelivery: {
+    id: string;
+    eventType: string;
+    status: string;
+    test: boolean;
+    attempts: number;
+    statusCode: number | null;
+    error: string | null;
+    attemptedAt: string | null;
+  } | null;
+  /** Deliveries created in the window, Send Test excluded; the rate counts finished ones only. */
+  last24h: {
+    succeeded: number;
+    failed: number;
+    pending: number;
+    total: number;
+    /** succeeded / (succeeded + failed), 0..1; null when nothing finished in the window. */
+    successRate: number | null;
+    capped: boolean;
+  };
+}
+
+interface LastRow {
+  id: string;
+  event_type: string;
+  status: string;
+  is_test: boolean;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: Date | null;
+}
+
+async function lastDelivery(db: Queryable, webhookId: string) {
+  const { rows } = await db.query<LastRow>(
+    `select d.id, d.event_type, d.status, e.is_test, d.attempts, d.last_status_code, d.last_error, d.last_attempt_at
+     from deliveries d join events e on e.id = d.event_id
+     where d.webhook_id = $1 and d.attempts > 0
+     order by d.created_at desc, d.id desc limit 1`,
+    [webhookId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    eventType: r.event_type,
+    status: r.status,
+    test: r.is_test,
+    attempts: r.attempts,
+    statusCode: r.last_status_code,
+    error: r.last_error,
+    attemptedAt: r.last_attempt_at?.toISOString() ?? null,
+  };
+}
+
+async function window24h(db: Queryable, webhookId: string) {
+  const { rows } = await db.query<{ succeeded: number; failed: number; pending: number; total: number }>(
+    `select count(*) filter (where s.status = 'succeeded')::int as succeeded,
+       count(*) filter (where s.status = 'failed')::int as failed,
+       count(*) filter (where s.status = 'pending')::int as pending,
+       count(*)::int as total
+     from (select d.status from deliveries d join events e on e.id = d.event_id
+           where d.webhook_id = $1 and d.created_at > now() - make_interval(hours => $2) and not e.is_test
+           order by d.created_at desc, d.id desc limit $3) s`,
+    [webhookId, HEALTH_WINDOW_HOURS, HEALTH_SAMPLE_LIMIT],
+  );
+  const { succeeded, failed, pending, total } = rows[0];
+  const finished = succeeded + failed;
+  return {
+    succeeded,
+    failed,
+    pending,
+    total,
+    successRate: finished ? Math.round((succeeded / finished) * 10_000) / 10_000 : null,
+    capped: total >= HEALTH_SAMPLE_LIMIT,
+  };
+}
+
+export async function webhookHealth(db: Queryable, w: Webhook): Promise<WebhookHealth> {
+  return {
+    webhookId: w.id,
+    enabled: w.enabled,
+    failureStreak: w.failureStreak,
+    disabledReason: w.disabledReason,
+    disabledAt: w.disabledAt?.toISOString() ?? null,
+    lastDelivery: await lastDelivery(db, w.id),
+    last24h: await window24h(db, w.id),
+  };
+}
