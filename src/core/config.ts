@@ -2,8 +2,7 @@
 // with the variable's name and what is expected (see docs/configuration.md).
 import { z } from 'zod';
 import { parseDurationList } from './duration.js';
-import { parseCidrList } from '../services/delivery/ssrf.js';
-import { MAX_RENDERED_BYTES } from '../services/transformers/shared/render-budget.js';
+import { parseCidrList, type Cidr } from './net-ranges.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -19,6 +18,15 @@ const url = z.url({ message: 'expected a URL such as https://example.com' });
  * endpoints on purpose.
  */
 export const MAX_WEBHOOKS_PER_WORKSPACE = 1_000;
+
+/**
+ * The largest body a template may render, in UTF-8 bytes. Far above what any chat target takes
+ * (Teams 28 KB per message, Slack about 12k characters of blocks, Discord 6,000 characters of
+ * embeds, PagerDuty 512 KB per event), and as large as one event POST /v1/events accepts, so a
+ * generic template that reshapes a whole event still fits: it stops runaway templates only.
+ * FORJINN_MAX_RENDERED_BYTES sets another (docs/configuration.md).
+ */
+export const MAX_RENDERED_BYTES = 1024 * 1024;
 
 /**
  * A claimed delivery's lease must outlast its attempt (FORJINN_DELIVERY_TIMEOUT_MS bounds the
@@ -110,6 +118,8 @@ export interface Config extends Env {
   production: boolean;
   /** FORJINN_ALLOW_PRIVATE resolved: defaults to true outside production. */
   allowPrivate: boolean;
+  /** FORJINN_ALLOWED_CIDRS parsed into ranges, once. */
+  allowedRanges: readonly Cidr[];
 }
 
 export class ConfigError extends Error {
@@ -149,5 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...parsed.data,
     production,
     allowPrivate: parsed.data.FORJINN_ALLOW_PRIVATE ?? !production,
+    allowedRanges: Object.freeze(parseCidrList(parsed.data.FORJINN_ALLOWED_CIDRS)),
   });
 }

@@ -10,16 +10,15 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { buildConnector } from 'undici';
 import type { Config } from '../../core/config.js';
+import type { Cidr } from '../../core/net-ranges.js';
 
 /** The error code src/delivery/http.ts turns into the attempt reason `blocked_address` (refused, not retried). */
 export const BLOCKED_CODE = 'FORJINN_BLOCKED_ADDRESS';
 
-type Address = ipaddr.IPv4 | ipaddr.IPv6;
-export type Cidr = [Address, number];
 
 export interface AddressPolicy {
   allowPrivate: boolean;
-  allowed: Cidr[];
+  allowed: readonly Cidr[];
 }
 
 export interface ResolvedAddress {
@@ -43,28 +42,8 @@ export function resolveHost(hostname: string): Promise<ResolvedAddress[]> {
   return resolver(hostname);
 }
 
-/** FORJINN_ALLOWED_CIDRS: comma-separated CIDRs (a bare address is one host). Throws naming the bad entry. */
-export function parseCidrList(text: string): Cidr[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const [addr, bits, extra] = entry.split('/');
-      // Only the plain forms: "0x7f.1" or "10.1" would be read by ipaddr.js but not by a person.
-      const v4 = ipaddr.IPv4.isValidFourPartDecimal(addr);
-      if (extra !== undefined || (!v4 && !ipaddr.IPv6.isValid(addr))) {
-        throw new Error(`"${entry}" is not a CIDR such as 10.0.0.0/8, 192.168.1.5/32 or fd00::/8`);
-      }
-      const max = v4 ? 32 : 128;
-      const n = bits === undefined ? max : Number(bits);
-      if (!/^\d{1,3}$/.test(bits ?? String(max)) || n > max) throw new Error(`"${entry}": the prefix length must be 0 to ${max}`);
-      return [ipaddr.parse(addr), n] as Cidr;
-    });
-}
-
-export function addressPolicy(config: Pick<Config, 'allowPrivate' | 'FORJINN_ALLOWED_CIDRS'>): AddressPolicy {
-  return { allowPrivate: config.allowPrivate, allowed: parseCidrList(config.FORJINN_ALLOWED_CIDRS) };
+export function addressPolicy(config: Pick<Config, 'allowPrivate' | 'allowedRanges'>): AddressPolicy {
+  return { allowPrivate: config.allowPrivate, allowed: config.allowedRanges };
 }
 
 // ipaddr.js names the special ranges; anything but plain unicast is refused. Readable names
@@ -137,7 +116,7 @@ export function guardedLookup(policy: AddressPolicy) {
 }
 
 /** The undici connector of the delivery client: literal addresses checked here, names by the lookup. */
-export function connectGuard(config: Pick<Config, 'allowPrivate' | 'FORJINN_ALLOWED_CIDRS' | 'FORJINN_CONNECT_TIMEOUT_MS'>): buildConnector.connector {
+export function connectGuard(config: Pick<Config, 'allowPrivate' | 'allowedRanges' | 'FORJINN_CONNECT_TIMEOUT_MS'>): buildConnector.connector {
   const policy = addressPolicy(config);
   const connect = buildConnector({ timeout: config.FORJINN_CONNECT_TIMEOUT_MS, lookup: guardedLookup(policy) });
   return (options, callback) => {

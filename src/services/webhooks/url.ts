@@ -7,7 +7,7 @@ import type { Config } from '../../core/config.js';
 import { addressPolicy, blockedReason, resolveHost } from '../delivery/ssrf.js';
 import { invalid } from '../../core/errors.js';
 
-export type UrlRules = Pick<Config, 'production' | 'allowPrivate' | 'FORJINN_ALLOWED_CIDRS'>;
+export type UrlRules = Pick<Config, 'production' | 'allowPrivate' | 'allowedRanges'>;
 
 /** A name that does not answer within this long is let through: the connect-time guard still checks it. */
 const SAVE_LOOKUP_TIMEOUT_MS = 3_000;

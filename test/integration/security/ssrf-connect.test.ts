@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { createSender, type Sender } from '../../../src/services/delivery/http.js';
 import { classify } from '../../../src/services/delivery/classify.js';
 import { connectGuard, setResolver, type ResolvedAddress } from '../../../src/services/delivery/ssrf.js';
+import { parseCidrList } from '../../../src/core/net-ranges.js';
 import { startTwinServers, type TwinServers } from './twin-servers.js';
 
 let twins: TwinServers;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   sender = createSender({
     timeoutMs: 2_000,
     connectTimeoutMs: 1_000,
-    connect: connectGuard({ allowPrivate: false, FORJINN_ALLOWED_CIDRS: '127.0.0.2/32', FORJINN_CONNECT_TIMEOUT_MS: 1_000 }),
+    connect: connectGuard({ allowPrivate: false, allowedRanges: parseCidrList('127.0.0.2/32'), FORJINN_CONNECT_TIMEOUT_MS: 1_000 }),
   });
 });
 afterEach(() => {

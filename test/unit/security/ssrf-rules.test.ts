@@ -2,7 +2,8 @@
 // the contract names is refused when private targets are, IPv4 hidden in IPv6 included, and the
 // odd spellings of 127.0.0.1 are caught after the URL parser normalised them.
 import { describe, expect, test } from '@jest/globals';
-import { blockedReason, parseCidrList, type AddressPolicy } from '../../../src/services/delivery/ssrf.js';
+import { blockedReason, type AddressPolicy } from '../../../src/services/delivery/ssrf.js';
+import { parseCidrList } from '../../../src/core/net-ranges.js';
 import { checkWebhookUrl, type UrlRules } from '../../../src/services/webhooks/url.js';
 import { ConfigError, loadConfig } from '../../../src/core/config.js';
 import { ApiError } from '../../../src/core/errors.js';
@@ -94,13 +95,13 @@ describe('FORJINN_ALLOWED_CIDRS is validated when the configuration loads', () =
   });
 
   test('a valid list loads', () => {
-    expect(loadConfig({ FORJINN_ALLOWED_CIDRS: '10.0.0.0/8, 192.168.1.5,fd00::/8' }).FORJINN_ALLOWED_CIDRS).toBe('10.0.0.0/8, 192.168.1.5,fd00::/8');
+    expect(loadConfig({ FORJINN_ALLOWED_CIDRS: '10.0.0.0/8, 192.168.1.5,fd00::/8' }).allowedRanges.map(([a, n]) => `${a.toString()}/${n}`)).toEqual(['10.0.0.0/8', '192.168.1.5/32', 'fd00::/8']);
   });
 });
 
 describe('URLs checked when saved', () => {
-  const refused: UrlRules = { production: false, allowPrivate: false, FORJINN_ALLOWED_CIDRS: '' };
-  const allowed: UrlRules = { production: false, allowPrivate: true, FORJINN_ALLOWED_CIDRS: '' };
+  const refused: UrlRules = { production: false, allowPrivate: false, allowedRanges: [] };
+  const allowed: UrlRules = { production: false, allowPrivate: true, allowedRanges: [] };
   const fieldError = (fn: () => unknown): ApiError => {
     try {
       fn();

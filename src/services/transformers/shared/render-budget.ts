@@ -6,15 +6,10 @@
 // render stops at the first piece past the bound, long before the 200 MB exist.
 import type Handlebars from 'handlebars';
 import { TransformerError } from '../types.js';
+import { MAX_RENDERED_BYTES } from '../../../core/config.js';
 
-/**
- * The largest body a template may render, in UTF-8 bytes. Far above what any chat target takes
- * (Teams 28 KB per message, Slack about 12k characters of blocks, Discord 6,000 characters of
- * embeds, PagerDuty 512 KB per event), and as large as one event POST /v1/events accepts, so a
- * generic template that reshapes a whole event still fits: it stops runaway templates only.
- * FORJINN_MAX_RENDERED_BYTES sets another (docs/configuration.md).
- */
-export const MAX_RENDERED_BYTES = 1024 * 1024;
+// The default limit lives with the configuration (core/config.ts): one number for both.
+export { MAX_RENDERED_BYTES };
 
 /**
  * Text counts once at each level it passes through (an {{#each}} inside an {{#if}} counts its
