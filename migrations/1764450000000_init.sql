@@ -9,7 +9,7 @@ create table workspaces (
 create table api_keys (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null references workspaces(id) on delete cascade,
-  -- sha256 of the key: keys are 192 random bits, so a plain hash cannot be brute-forced.
+  -- sha256 of the key: keys are 256 random bits (32 random bytes), so a plain hash cannot be brute-forced.
   key_hash bytea not null unique,
   prefix text not null,
   name text,
