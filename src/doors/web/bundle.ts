@@ -1,4 +1,4 @@
-// The page's script and styles: src/web/client/ bundled by esbuild (already installed with tsx)
+// The page's script and styles: src/doors/web/client/ bundled by esbuild (a dependency of its own)
 // once, on the first request, and kept in memory. No build step before `npm start`, and a
 // process that never serves the page never loads esbuild.
 import { createHash } from 'node:crypto';
