@@ -8,7 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../../core/errors.js';
 import { checkJsonDepth } from '../../core/validate.js';
 
-/** One event, one webhook, one preview: far above any real one (DESIGN: "Body over 1 MiB: 413"). */
+/** One event, one webhook, one preview: far above any real one; a larger body answers 413 (docs/api.md). */
 export const JSON_LIMIT = 1024 * 1024;
 /** A batch holds up to 500 events (MAX_BATCH_EVENTS), so it gets more room than one event's 1 MiB. */
 export const BATCH_LIMIT = 16 * 1024 * 1024;

@@ -69,7 +69,8 @@ export function defaultOutcome(status: number): Outcome {
   if (status >= 200 && status < 300) return 'success';
   // 408/425: the request was not processed; 429 and 5xx: the target asks us to come back.
   if (status === 408 || status === 425 || status === 429 || status >= 500) return 'retry';
-  // Gone means gone: DESIGN.md disables the webhook on 410 for every target.
+  // Gone means gone: the receiver says it will never take one again, so a 410 disables the
+  // webhook for every target (docs/delivery.md, "410 Gone").
   if (status === 410) return 'disable';
   // Other 4xx and 3xx (redirects are not followed): the same request would fail the same way.
   return 'refuse';

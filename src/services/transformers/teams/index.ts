@@ -12,7 +12,8 @@ export type TeamsConfig = Record<string, never>;
 
 const schema = z.strictObject({});
 
-// What Workflows answers (see shared/TARGETS.md). A 202 only means the flow accepted the request.
+// What Power Automate Workflows answers (docs/transformers.md, "Teams"). A 202 only means the flow
+// accepted the request; it posts the card a moment later.
 const STATUS: Readonly<Record<number, Outcome>> = {
   200: 'success',
   202: 'success',
