@@ -2,6 +2,7 @@
 import pg from 'pg';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/log.js';
+import type { Database } from '../core/database.js';
 import { startEmbedded, SOCKET_PORT, type Embedded } from './embedded.js';
 import { Gate, probeWith } from './gate.js';
 import { isNoAnswer } from '../core/unavailable.js';
@@ -14,18 +15,7 @@ import { isNoAnswer } from '../core/unavailable.js';
  */
 export const QUERY_TIMEOUT_MARGIN_MS = 1_000;
 
-export interface Database {
-  pool: pg.Pool;
-  kind: 'postgres' | 'embedded';
-  /** Embedded, reached through another process's socket (that process owns and migrates it). */
-  attached: boolean;
-  schema: string;
-  /** Connection settings for a dedicated client (LISTEN, migrations). */
-  clientConfig: pg.ClientConfig;
-  /** Closed while the server does not answer (request timeouts only): statements fail at once. */
-  gate?: Gate;
-  close(): Promise<void>;
-}
+export type { Database } from '../core/database.js';
 
 export interface OpenOptions {
   /** Refuse to attach to another process's embedded database (serve, worker). */

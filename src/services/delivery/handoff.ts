@@ -32,6 +32,17 @@ export interface LocalWorker {
   adopt(rows: HandedDelivery[]): void;
 }
 
+/**
+ * How ingest tells the delivery engine about new deliveries: rows leased to the local worker in
+ * the ingest statement itself, or a wake-up for the rest. The engine is one (engine.ts).
+ */
+export interface Dispatch {
+  /** This process's worker, when one runs here. */
+  local?: LocalWorker;
+  /** New deliveries are due (a no-op without a worker here: other workers poll or hear NOTIFY). */
+  wake(): void;
+}
+
 /** The plan's statement parameters (limit 0 leases nothing). */
 export function leaseParams(plan: LeasePlan | null): [number, number, string, string[], number[], number] {
   if (!plan) return [0, 0, '', [], [], 0];

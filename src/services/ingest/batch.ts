@@ -4,6 +4,7 @@ import type { AppContext } from '../../core/context.js';
 import { ApiError, invalid } from '../../core/errors.js';
 import { checkJsonDepth } from '../../core/validate.js';
 import { insertEvents, prepareEvent, type PreparedEvent } from './ingest.js';
+import type { Dispatch } from '../delivery/handoff.js';
 
 export const MAX_BATCH_EVENTS = 500;
 
@@ -11,7 +12,7 @@ type Result =
   | { index: number; status: 202 | 200; id: string; deliveries: number; duplicate?: true }
   | { index: number; status: 400; error: { code: string; message: string; field?: string } };
 
-export async function ingestBatch(ctx: AppContext, workspace: { id: string; name: string }, raw: unknown) {
+export async function ingestBatch(ctx: AppContext, dispatch: Dispatch, workspace: { id: string; name: string }, raw: unknown) {
   const events = (raw as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) throw invalid('events', 'is required: an array of events');
   if (events.length === 0 || events.length > MAX_BATCH_EVENTS) throw invalid('events', `must hold 1 to ${MAX_BATCH_EVENTS} events`);
@@ -31,12 +32,12 @@ export async function ingestBatch(ctx: AppContext, workspace: { id: string; name
     }
   });
   if (valid.length) {
-    const out = await insertEvents(ctx, workspace.id, valid.map((v) => v.ev));
+    const out = await insertEvents(ctx, dispatch, workspace.id, valid.map((v) => v.ev));
     out.forEach((o, i) => {
       const index = valid[i].index;
       results[index] = o.duplicate ? { index, status: 200, id: o.id, deliveries: o.deliveries, duplicate: true } : { index, status: 202, id: o.id, deliveries: o.deliveries };
     });
-    if (out.some((o) => o.deliveries > o.handed)) ctx.wake();
+    if (out.some((o) => o.deliveries > o.handed)) dispatch.wake();
   }
   const count = (s: number) => results.filter((r) => r.status === s).length;
   return { accepted: count(202), duplicates: count(200), rejected: count(400), results };

@@ -5,6 +5,7 @@
 import type { AppContext } from '../../core/context.js';
 import { insertEvents, type EventOutcome, type PreparedEvent } from './ingest.js';
 import { isDatabaseUnavailable } from '../../core/unavailable.js';
+import type { Dispatch } from '../delivery/handoff.js';
 
 /**
  * One statement at a time makes the largest batches (measured: 3,291 events/s with one, 2,835
@@ -28,7 +29,10 @@ export class IngestBatcher {
   private inFlight: number[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private ctx: AppContext) {}
+  constructor(
+    private ctx: AppContext,
+    private dispatch: Dispatch,
+  ) {}
 
   add(workspaceId: string, ev: PreparedEvent): Promise<EventOutcome> {
     return new Promise((done, fail) => {
@@ -64,7 +68,7 @@ export class IngestBatcher {
 
   private async write(workspaceId: string, batch: Item[]) {
     try {
-      const out = await insertEvents(this.ctx, workspaceId, batch.map((b) => b.ev));
+      const out = await insertEvents(this.ctx, this.dispatch, workspaceId, batch.map((b) => b.ev));
       batch.forEach((b, i) => b.done(out[i]));
     } catch (err) {
       // One bad statement must not fail its neighbours: retry each alone so only the culprit fails.
@@ -75,10 +79,11 @@ export class IngestBatcher {
   }
 }
 
-const batchers = new WeakMap<AppContext, IngestBatcher>();
+// One per engine (one per process), made on the first event.
+const batchers = new WeakMap<Dispatch, IngestBatcher>();
 
-export function batcherFor(ctx: AppContext): IngestBatcher {
-  let b = batchers.get(ctx);
-  if (!b) batchers.set(ctx, (b = new IngestBatcher(ctx)));
+export function batcherFor(ctx: AppContext, dispatch: Dispatch): IngestBatcher {
+  let b = batchers.get(dispatch);
+  if (!b) batchers.set(dispatch, (b = new IngestBatcher(ctx, dispatch)));
   return b;
 }

@@ -8,7 +8,7 @@ import { parseInput } from '../../core/validate.js';
 import { EVENT_SCHEMAS, eventTypeSchema } from './schemas.js';
 import { batcherFor } from './batcher.js';
 import type { EventType } from '../transformers/types.js';
-import { leaseParams, type HandedDelivery } from '../delivery/handoff.js';
+import { leaseParams, type Dispatch, type HandedDelivery } from '../delivery/handoff.js';
 
 export interface IngestResult {
   /** 202 when created, 200 when the id was seen before. */
@@ -139,13 +139,18 @@ export interface EventOutcome {
 }
 
 /** Writes events and their deliveries in one statement; one outcome per event, in order. */
-export async function insertEvents(ctx: Pick<AppContext, 'db' | 'config' | 'local'>, workspaceId: string, events: PreparedEvent[]): Promise<EventOutcome[]> {
+export async function insertEvents(
+  ctx: Pick<AppContext, 'db' | 'config'>,
+  { local }: Pick<Dispatch, 'local'>,
+  workspaceId: string,
+  events: PreparedEvent[],
+): Promise<EventOutcome[]> {
   const db = ctx.db.pool;
   // Attempts for webhooks without maxAttempts: the first one plus one per retry delay.
   const defaultAttempts = ctx.config.FORJINN_RETRY_DELAYS.length + 1;
   const notify = ctx.db.kind === 'postgres';
   const col = <T>(f: (e: PreparedEvent) => T) => events.map(f);
-  const plan = ctx.local?.plan(events.length) ?? null;
+  const plan = local?.plan(events.length) ?? null;
   let rows: IngestRow[];
   try {
     ({ rows } = await db.query<IngestRow>({
@@ -154,9 +159,9 @@ export async function insertEvents(ctx: Pick<AppContext, 'db' | 'config' | 'loca
       values: [workspaceId, col((e) => e.id), col((e) => e.type), col((e) => e.payload), col((e) => e.chatflowId), col((e) => e.agentId), col((e) => e.datasetId), defaultAttempts, notify, ...leaseParams(plan)],
     }));
   } finally {
-    if (plan) ctx.local!.release(plan);
+    if (plan) local!.release(plan);
   }
-  if (plan) ctx.local!.adopt(handedRows(rows, events));
+  if (plan) local!.adopt(handedRows(rows, events));
   const created = new Map(rows.map((r) => [r.external_id, r.deliveries]));
   const handed = new Map(rows.map((r) => [r.external_id, r.ids?.length ?? 0]));
   const missing = events.filter((e) => !created.has(e.id)).map((e) => e.id);
@@ -183,13 +188,14 @@ export async function insertEvents(ctx: Pick<AppContext, 'db' | 'config' | 'loca
 
 export async function ingestEvent(
   ctx: AppContext,
+  dispatch: Dispatch,
   workspace: { id: string; name: string },
   raw: unknown,
   idempotencyKey?: string,
 ): Promise<IngestResult> {
   const ev = prepareEvent(raw, workspace.name, idempotencyKey);
-  const out = await batcherFor(ctx).add(workspace.id, ev);
+  const out = await batcherFor(ctx, dispatch).add(workspace.id, ev);
   if (out.duplicate) return { status: 200, body: { id: out.id, deliveries: out.deliveries, duplicate: true } };
-  if (out.deliveries > out.handed) ctx.wake();
+  if (out.deliveries > out.handed) dispatch.wake();
   return { status: 202, body: { id: out.id, deliveries: out.deliveries } };
 }
