@@ -108,3 +108,57 @@ export async function listWebhookRows(db: Queryable, workspaceId: string): Promi
 export function isUuid(s: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }
+
+/** Rows of these webhooks, deleted ones included (the worker's cache; it closes their deliveries). */
+export async function getWebhookRows(db: Queryable, ids: string[]): Promise<WebhookRow[]> {
+  const { rows } = await db.query<WebhookRow>('select * from webhooks where id = any($1::uuid[])', [ids]);
+  return rows;
+}
+
+/** Whether a webhook takes deliveries now (redeliver and recover ask); undefined when there is no such row. */
+export async function webhookState(db: Queryable, id: string): Promise<{ enabled: boolean; deleted: boolean } | undefined> {
+  const { rows } = await db.query<{ enabled: boolean; deleted: boolean }>(
+    'select enabled, deleted_at is not null as deleted from webhooks where id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+/** Per webhook, from one batch of results: a success resets the streak, deliveries failed for good add to it. */
+export interface HealthChange {
+  ids: string[];
+  reset: boolean[];
+  failed: number[];
+  /** The reason a target asked to be disabled (410 Gone), or null. */
+  disable: Array<string | null>;
+}
+
+/**
+ * Keeps the failure streaks, and disables a webhook past `disableAfter` failures in a row (0: never)
+ * or when a result asked for it; answers the webhooks disabled by this statement, with why.
+ */
+export async function updateWebhookHealth(tx: Queryable, change: HealthChange, disableAfter: number): Promise<Array<{ id: string; disabled_reason: string }>> {
+  const { rows } = await tx.query<{ id: string; disabled_reason: string }>({
+    name: 'update-webhook-health',
+    text: `with u as (select * from unnest($1::uuid[], $2::bool[], $3::int[], $4::text[]) as u(id, reset, failed, disable)),
+           upd as (
+             update webhooks w set
+               failure_streak = case when u.reset then u.failed else w.failure_streak + u.failed end,
+               enabled = case when u.disable is not null
+                 or ($5 > 0 and (case when u.reset then u.failed else w.failure_streak + u.failed end) >= $5) then false else w.enabled end,
+               disabled_reason = case
+                 when not w.enabled then w.disabled_reason
+                 when u.disable is not null then u.disable
+                 when $5 > 0 and (case when u.reset then u.failed else w.failure_streak + u.failed end) >= $5
+                   then 'disabled after ' || $5 || ' failed deliveries in a row'
+                 else w.disabled_reason end,
+               disabled_at = case when w.enabled and (u.disable is not null
+                 or ($5 > 0 and (case when u.reset then u.failed else w.failure_streak + u.failed end) >= $5)) then now() else w.disabled_at end
+             from u where w.id = u.id
+             returning w.id, w.enabled, w.disabled_reason, w.disabled_at
+           )
+           select id, disabled_reason from upd where not enabled and disabled_at = now()`,
+    values: [change.ids, change.reset, change.failed, change.disable, disableAfter],
+  });
+  return rows;
+}

@@ -1,0 +1,310 @@
+// Every change of a delivery's status (and of its lease), and nothing else changes one: a
+// delivery is created (by ingest, leased to this process's worker: the hand-off; or by Send Test),
+// claimed and leased, given back, closed when its webhook went away, moved on by its attempt's
+// result, put back to pending (redeliver, recover), cancelled (webhook deleted) or failed
+// (webhook disabled).
+import type { Queryable } from '../database.js';
+import type { FinishedAttempt } from '../attempts.js';
+import type { NewEvent } from '../events.js';
+import type { ClaimedRow } from './row.js';
+
+/** How many rows each webhook may take: `caps[i]` for `hooks[i]`, `defaultCap` for any other. */
+export interface HookCaps {
+  hooks: string[];
+  caps: number[];
+  defaultCap: number;
+}
+
+const NO_CAPS: HookCaps = { hooks: [], caps: [], defaultCap: 2_147_483_647 };
+
+// ---- Created: the ingest statement, and the hand-off ----
+
+// Hand-off: when a worker runs in the ingesting process, the ingest statement leases the new
+// deliveries to it in the same commit, and the worker sends them at once. No claim, no NOTIFY,
+// no second update of each row. The lease is the claim's lease: if this process dies, it runs
+// out and any worker claims the rows. Rows over the worker's room stay unleased for claims.
+
+/** What one ingest statement may lease to the local worker: rows in all, and per webhook (the claim's caps). */
+export interface LeasePlan extends HookCaps {
+  workerId: string;
+  leaseMs: number;
+  /** Rows in all. */
+  limit: number;
+}
+
+/** The plan's statement parameters (limit 0 leases nothing). */
+function leaseParams(plan: LeasePlan | null): [number, number, string, string[], number[], number] {
+  if (!plan) return [0, 0, '', [], [], 0];
+  return [plan.limit, plan.leaseMs, plan.workerId, plan.hooks, plan.caps, plan.defaultCap];
+}
+
+// Filters: an empty or absent list matches everything; a non-empty one must contain the
+// event's id of that kind (an event without that id does not match). One statement for a whole
+// batch: it is its own transaction, so every event in it and all its deliveries commit together.
+// With a worker in this process, new deliveries are leased to it in the same statement, up to
+// its room ($10 rows in all, per webhook the caps $13/$14 or $15); the rest wait for a claim,
+// and only those need the NOTIFY.
+const INGEST_SQL = `
+with given as (
+  select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+    with ordinality as i(external_id, event_type, payload, chatflow_id, agent_id, dataset_id, ord)
+),
+-- The same id twice in one batch: the first one counts, the rest are duplicates.
+input as (select distinct on (external_id) * from given order by external_id, ord),
+matches as (
+  select i.external_id, i.ord, w.id as webhook_id, coalesce(w.max_attempts, $8) as attempt_limit
+  from input i join webhooks w on w.workspace_id = $1 and w.enabled and w.deleted_at is null
+    and (i.event_type = any(w.events) or '*' = any(w.events))
+    and (coalesce(jsonb_array_length(w.filters->'chatflowIds'), 0) = 0 or w.filters->'chatflowIds' ? i.chatflow_id)
+    and (coalesce(jsonb_array_length(w.filters->'agentIds'), 0) = 0 or w.filters->'agentIds' ? i.agent_id)
+    and (coalesce(jsonb_array_length(w.filters->'datasetIds'), 0) = 0 or w.filters->'datasetIds' ? i.dataset_id)
+),
+ev as (
+  insert into events (workspace_id, external_id, event_type, payload, deliveries_count)
+  select $1, i.external_id, i.event_type, i.payload, (select count(*) from matches m where m.external_id = i.external_id)
+  from input i
+  on conflict (workspace_id, external_id) do nothing
+  returning id, external_id, event_type, deliveries_count
+),
+fits as (
+  select ev.id as event_id, ev.event_type, m.webhook_id, m.attempt_limit,
+    row_number() over (partition by m.webhook_id order by m.ord) <= coalesce(cap.n, $15) as fits
+  from ev join matches m on m.external_id = ev.external_id
+    left join unnest($13::uuid[], $14::int[]) as cap(webhook_id, n) on cap.webhook_id = m.webhook_id
+),
+picked as (select *, fits and row_number() over (partition by fits order by event_id) <= $10 as leased from fits),
+d as (
+  insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, locked_until, locked_by)
+  select $1, webhook_id, event_id, event_type, attempt_limit,
+    case when leased then now() + make_interval(secs => $11::float8 / 1000) end, case when leased then $12 end
+  from picked
+  returning id, event_id, webhook_id, attempt_limit, locked_by is not null as leased
+),
+handed as (
+  select d.event_id, array_agg(d.id) as ids, array_agg(d.webhook_id) as hooks, array_agg(d.attempt_limit) as limits,
+    array_agg(w.updated_at) as versions
+  from d join webhooks w on w.id = d.webhook_id where d.leased group by d.event_id
+)
+select ev.external_id, ev.deliveries_count::int as deliveries, h.ids, h.hooks, h.limits, h.versions,
+  -- Workers in other processes listen (PostgreSQL only); sent at commit, not before.
+  case when $9 and ev.deliveries_count > coalesce(cardinality(h.ids), 0) then pg_notify('forjinn_deliveries', '') end as notified
+from ev left join handed h on h.event_id = ev.id`;
+
+/** One per event the statement created; ids, hooks, limits and versions of the deliveries leased to the local worker. */
+export interface IngestRow {
+  external_id: string;
+  deliveries: number;
+  ids: string[] | null;
+  hooks: string[] | null;
+  limits: number[] | null;
+  versions: Date[] | null;
+}
+
+/** Writes events and their deliveries in one statement, leasing to `plan` what it has room for. */
+export async function insertEventsWithDeliveries(
+  db: Queryable,
+  workspaceId: string,
+  events: NewEvent[],
+  defaultAttempts: number,
+  notify: boolean,
+  plan: LeasePlan | null,
+): Promise<IngestRow[]> {
+  const col = <T>(f: (e: NewEvent) => T) => events.map(f);
+  const { rows } = await db.query<IngestRow>({
+    name: 'ingest-events',
+    text: INGEST_SQL,
+    values: [workspaceId, col((e) => e.id), col((e) => e.type), col((e) => e.payload), col((e) => e.chatflowId), col((e) => e.agentId), col((e) => e.datasetId), defaultAttempts, notify, ...leaseParams(plan)],
+  });
+  return rows;
+}
+
+/** Send Test's delivery (one attempt), beside its event. */
+export async function insertTestDelivery(db: Queryable, workspaceId: string, webhookId: string, eventId: string, eventType: string): Promise<string> {
+  // Leased from the start so no worker picks it up while this request sends it.
+  const { rows: dRows } = await db.query<{ id: string }>(
+    `insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, next_attempt_at, locked_until, locked_by)
+     values ($1, $2, $3, $4, 1, now() + interval '10 minutes', now() + interval '10 minutes', 'send-test') returning id`,
+    [workspaceId, webhookId, eventId, eventType],
+  );
+  return dRows[0].id;
+}
+
+// ---- Claimed, leased, given back, closed ----
+
+// The queue is the deliveries table. A claim takes due rows with `for update skip locked` and
+// leases them with locked_until: a worker that dies simply lets the lease run out and the rows
+// become claimable again for any other worker. The lease touches no indexed column, so the
+// claim's update can stay on its page (HOT) instead of rewriting the due index.
+
+// Of the rows locked, each webhook gets at most its cap ($5/$6, others $7): the claim takes the
+// oldest rows whatever their webhook, and one webhook's backlog must not fill every slot. Rows
+// locked and not leased are free again when the statement commits.
+const LEASE_AND_RETURN = `,
+capped as (
+  select r.id from (
+    select due.id, due.webhook_id, row_number() over (partition by due.webhook_id order by due.next_attempt_at) as n from due
+  ) r left join unnest($5::uuid[], $6::int[]) as cap(webhook_id, n) on cap.webhook_id = r.webhook_id
+  where r.n <= coalesce(cap.n, $7)
+)
+update deliveries d
+set locked_until = now() + make_interval(secs => $2::float8 / 1000),
+    locked_by = $4
+from capped due, events e, webhooks w
+where d.id = due.id and e.id = d.event_id and w.id = d.webhook_id
+returning d.id, d.webhook_id, d.attempts, d.attempt_limit, d.next_trigger, d.event_type, e.payload,
+  w.updated_at as webhook_updated_at, w.enabled as webhook_enabled, (w.deleted_at is not null) as webhook_deleted`;
+
+const CLAIM_SQL = `
+with due as (
+  select id, webhook_id, next_attempt_at from deliveries
+  where status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until < now())
+    and not (webhook_id = any($3::uuid[]))
+  order by next_attempt_at
+  limit $1
+  for update skip locked
+)${LEASE_AND_RETURN}`;
+
+// The same, looking only at the $8 oldest due rows: a claim that skips webhooks would otherwise
+// scan past every due row of theirs (a whole backlog) to find the others'.
+const CLAIM_WINDOW_SQL = `
+with win as materialized (
+  select id from deliveries where status = 'pending' and next_attempt_at <= now()
+  order by next_attempt_at limit $8
+),
+due as (
+  select d.id, d.webhook_id, d.next_attempt_at from win join deliveries d on d.id = win.id
+  where d.status = 'pending' and d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until < now())
+    and not (d.webhook_id = any($3::uuid[]))
+  order by d.next_attempt_at
+  limit $1
+  for update of d skip locked
+)${LEASE_AND_RETURN}`;
+
+
+/**
+ * Leases up to `limit` due deliveries, oldest first, skipping `skipWebhooks`, at most each
+ * webhook's cap. With `window`, only the `window` oldest due rows are looked at (bounded cost;
+ * rows behind them wait for a claim without it).
+ */
+export async function claimDue(
+  db: Queryable,
+  limit: number,
+  leaseMs: number,
+  skipWebhooks: string[],
+  workerId: string,
+  opts: { window?: number; caps?: HookCaps } = {},
+): Promise<ClaimedRow[]> {
+  const { hooks, caps, defaultCap } = opts.caps ?? NO_CAPS;
+  const window = opts.window;
+  // Not a named prepared statement: PostgreSQL's generic plan for it (LIMIT and the skip list
+  // unknown) estimates one row, and on a 1M-row queue that plan is a seq scan and a sort, 327 ms
+  // against 7 ms for the planned-each-time index scan (EXPLAIN in docs/performance.md).
+  const { rows } =
+    window === undefined
+      ? await db.query<ClaimedRow>(CLAIM_SQL, [limit, leaseMs, skipWebhooks, workerId, hooks, caps, defaultCap])
+      : await db.query<ClaimedRow>(CLAIM_WINDOW_SQL, [limit, leaseMs, skipWebhooks, workerId, hooks, caps, defaultCap, window]);
+  return rows;
+}
+
+/** Gives leased rows back (at shutdown) so another worker takes them at once. */
+export async function releaseLeases(db: Queryable, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `update deliveries set locked_until = null, locked_by = null where id = any($1::uuid[]) and status = 'pending'`,
+    [ids],
+  );
+}
+
+/** Deliveries of a webhook that was disabled or deleted after they were queued. */
+export async function closeUndeliverable(db: Queryable, rows: ClaimedRow[]): Promise<void> {
+  const deleted = rows.filter((r) => r.webhook_deleted).map((r) => r.id);
+  const disabled = rows.filter((r) => !r.webhook_deleted && !r.webhook_enabled).map((r) => r.id);
+  if (deleted.length) {
+    await db.query(
+      `update deliveries set status = 'cancelled', completed_at = now(), locked_until = null, last_error = 'webhook deleted' where id = any($1::uuid[])`,
+      [deleted],
+    );
+  }
+  if (disabled.length) {
+    await db.query(
+      `update deliveries set status = 'failed', completed_at = now(), locked_until = null, last_error = 'webhook disabled' where id = any($1::uuid[])`,
+      [disabled],
+    );
+  }
+}
+
+// ---- Moved on by an attempt's result ----
+
+/** Each delivery to the state its attempt decided (in the result writer's transaction, after its attempts). */
+export async function recordResults(tx: Queryable, records: FinishedAttempt[]): Promise<void> {
+  const col = <T>(f: (r: FinishedAttempt) => T) => records.map(f);
+  // A delivery cancelled while in flight (its webhook deleted) stays cancelled.
+  await tx.query({
+    name: 'update-deliveries',
+    text: `update deliveries d set
+             status = case when d.status = 'cancelled' then d.status else u.status end,
+             attempts = greatest(d.attempts, u.attempt),
+             next_attempt_at = coalesce(u.next_at, d.next_attempt_at),
+             locked_until = null, locked_by = null, next_trigger = null,
+             last_status_code = u.code, last_error = u.error, last_duration_ms = u.dur, last_attempt_at = u.at,
+             completed_at = case when u.status = 'pending' then null else u.at end
+           from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::text[], $7::int[], $8::timestamptz[])
+             as u(id, status, attempt, next_at, code, error, dur, at)
+           where d.id = u.id`,
+    values: [
+      col((r) => r.deliveryId),
+      col((r) => r.status),
+      col((r) => r.attempt),
+      col((r) => r.nextAttemptAt),
+      col((r) => r.response?.status ?? null),
+      col((r) => r.error),
+      col((r) => r.durationMs),
+      col((r) => r.at),
+    ],
+  });
+}
+
+/** Pending deliveries (not in flight) of webhooks just disabled fail, with the webhook's reason. */
+export async function failPendingOfDisabled(tx: Queryable, webhookIds: string[]): Promise<void> {
+  await tx.query(
+    `update deliveries set status = 'failed', completed_at = now(), last_error = 'webhook disabled: ' || w.disabled_reason
+     from webhooks w where deliveries.webhook_id = w.id and w.id = any($1::uuid[]) and deliveries.status = 'pending'
+       and (deliveries.locked_until is null or deliveries.locked_until < now())`,
+    [webhookIds],
+  );
+}
+
+// ---- Put back to pending: redeliver and recover ----
+// Each goes back to pending, due now, with one more attempt allowed (and the same delivery id).
+
+/** False when the delivery is in flight right now (pending under a live lease). */
+export async function requeueDelivery(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update deliveries set status = 'pending', next_attempt_at = now(), next_trigger = 'redeliver', attempt_limit = greatest(attempt_limit, attempts + 1), completed_at = null
+     where id = $1 and (status <> 'pending' or locked_until is null or locked_until < now())`,
+    [id],
+  );
+  return Boolean(rowCount);
+}
+
+/** Every failed delivery of a webhook created since `since`; answers how many. */
+export async function requeueFailedSince(db: Queryable, webhookId: string, since: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `update deliveries set status = 'pending', next_attempt_at = now(), next_trigger = 'redeliver', attempt_limit = greatest(attempt_limit, attempts + 1), completed_at = null
+     where webhook_id = $1 and status = 'failed' and created_at >= $2`,
+    [webhookId, since],
+  );
+  return rowCount ?? 0;
+}
+
+// ---- Cancelled: the webhook was deleted ----
+
+/** A deleted webhook's pending deliveries become `cancelled`, not silently lost; answers how many. */
+export async function cancelPendingOfWebhook(tx: Queryable, webhookId: string): Promise<number> {
+  const { rowCount } = await tx.query(
+    `update deliveries set status = 'cancelled', completed_at = now(), last_error = 'webhook deleted'
+       where webhook_id = $1 and status = 'pending'`,
+    [webhookId],
+  );
+  return rowCount ?? 0;
+}
