@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
-import { countApiKeys, createApiKey } from '../store/api-keys.js';
+import { countApiKeys } from '../store/api-keys.js';
+import { createApiKey } from '../services/auth/api-keys.js';
 import { loadConfig, type Config } from '../core/config.js';
 import type { AppContext } from '../core/context.js';
 import { openDatabase, type Database } from '../store/database.js';

@@ -1,54 +1,32 @@
-// API keys: `fjk_` + 32 random bytes (base64url), scoped to one workspace, stored as a sha256
-// hash (the key has 256 random bits, so a fast hash is enough) and shown only when created.
-// Lookup by the hash's unique index means no secret is ever compared byte by byte in JS.
-import { randomBytes } from 'node:crypto';
+// The api_keys table: a key's sha256 hash, its printed prefix and its workspace. The key itself
+// is never stored (services/auth/api-keys.ts makes and hashes it). Lookup by the hash's unique
+// index means no secret is ever compared byte by byte in JS.
 import type { Queryable } from './database.js';
-import { sha256 } from '../core/crypto.js';
+import type { Workspace } from './workspaces.js';
 import { createLoader } from '../core/loader.js';
 
-export interface Workspace {
+/** The row type of api_keys, as listed: never the hash. */
+export interface ApiKeyInfo {
   id: string;
-  name: string;
-}
-
-export async function ensureWorkspace(db: Queryable, name: string): Promise<Workspace> {
-  const { rows } = await db.query<Workspace>(
-    `insert into workspaces (name) values ($1)
-     on conflict (name) do update set name = excluded.name
-     returning id, name`,
-    [name],
-  );
-  return rows[0];
-}
-
-export async function findWorkspace(db: Queryable, name: string): Promise<Workspace | undefined> {
-  const { rows } = await db.query<Workspace>('select id, name from workspaces where name = $1', [name]);
-  return rows[0];
-}
-
-export interface CreatedKey {
-  id: string;
-  key: string;
   prefix: string;
-  workspace: Workspace;
+  name: string | null;
+  workspace: string;
+  createdAt: Date;
+  revokedAt: Date | null;
 }
 
-export async function createApiKey(db: Queryable, workspaceName: string, name?: string): Promise<CreatedKey> {
-  const workspace = await ensureWorkspace(db, workspaceName);
-  const key = `fjk_${randomBytes(32).toString('base64url')}`;
-  const prefix = key.slice(0, 12);
+export async function insertApiKey(db: Queryable, workspaceId: string, hash: Buffer, prefix: string, name?: string): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     'insert into api_keys (workspace_id, key_hash, prefix, name) values ($1, $2, $3, $4) returning id',
-    [workspace.id, sha256(key), prefix, name ?? null],
+    [workspaceId, hash, prefix, name ?? null],
   );
-  return { id: rows[0].id, key, prefix, workspace };
+  return rows[0].id;
 }
 
 const loaders = new WeakMap<Queryable, (hash: string) => Promise<Workspace | undefined>>();
 
-/** The workspace of a key, or undefined. Concurrent requests share one lookup (never a cache). */
-export async function authenticate(db: Queryable, key: string): Promise<Workspace | undefined> {
-  if (!key.startsWith('fjk_') || key.length > 100) return undefined;
+/** The workspace of a live key by its hash (hex), or undefined. Concurrent requests share one lookup (never a cache). */
+export async function workspaceOfKeyHash(db: Queryable, hash: string): Promise<Workspace | undefined> {
   let load = loaders.get(db);
   if (!load) {
     load = createLoader(async (hashes: string[]) => {
@@ -62,16 +40,7 @@ export async function authenticate(db: Queryable, key: string): Promise<Workspac
     });
     loaders.set(db, load);
   }
-  return load(sha256(key).toString('hex'));
-}
-
-export interface ApiKeyInfo {
-  id: string;
-  prefix: string;
-  name: string | null;
-  workspace: string;
-  createdAt: Date;
-  revokedAt: Date | null;
+  return load(hash);
 }
 
 export async function listApiKeys(db: Queryable, workspaceName?: string): Promise<ApiKeyInfo[]> {

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { loadConfig } from '../../src/core/config.js';
 import { startRuntime, type Roles, type Runtime } from '../../src/main/service.js';
 import { createLogger } from '../../src/core/log.js';
-import { createApiKey } from '../../src/store/api-keys.js';
+import { createApiKey } from '../../src/services/auth/api-keys.js';
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 

@@ -1,7 +1,8 @@
 // Bearer API keys. Missing or wrong: 401 with a JSON error; the workspace of the key is the
 // only one a request can see.
 import type { NextFunction, Request, Response } from 'express';
-import { authenticate, type Workspace } from '../../store/api-keys.js';
+import { authenticate } from '../../services/auth/api-keys.js';
+import type { Workspace } from '../../store/workspaces.js';
 import type { AppContext } from '../../core/context.js';
 import { ApiError } from '../../core/errors.js';
 

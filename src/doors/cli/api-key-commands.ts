@@ -1,5 +1,6 @@
 // api-key create|list|revoke
-import { createApiKey, listApiKeys, revokeApiKey } from '../../store/api-keys.js';
+import { listApiKeys, revokeApiKey } from '../../store/api-keys.js';
+import { createApiKey } from '../../services/auth/api-keys.js';
 import { CliError, parse, required } from './args.js';
 import type { Command } from './commands.js';
 import { withContext } from './with-context.js';

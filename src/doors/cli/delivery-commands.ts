@@ -1,6 +1,6 @@
 // emit, webhook test, verify: the delivery engine from the command line.
 import { readFileSync } from 'node:fs';
-import { findWorkspace } from '../../store/api-keys.js';
+import { findWorkspace } from '../../store/workspaces.js';
 import { createEngine } from '../../services/delivery/engine.js';
 import { sendTest } from '../../services/delivery/send-test.js';
 import { ingestEvent } from '../../services/ingest/ingest.js';

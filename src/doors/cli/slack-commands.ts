@@ -2,7 +2,7 @@
 // act on. The operator's door, trusted as the database is (it opens it): `link` links a team
 // directly and moves one linked elsewhere, saying so; `link-code` prints a one-time code for
 // someone in the Slack team to run `/forjinn link <code>` with, as the API does.
-import { findWorkspace, type Workspace } from '../../store/api-keys.js';
+import { findWorkspace, type Workspace } from '../../store/workspaces.js';
 import type { AppContext } from '../../core/context.js';
 import { createLinkCode, LINK_CODE_TTL_S, LINK_USAGE } from '../../services/slack-links/link-codes.js';
 import { linkTeam, listLinks, unlinkTeam } from '../../services/slack-links/links.js';

@@ -1,5 +1,5 @@
 // webhook add|list|remove, through the same service as the REST API.
-import { findWorkspace } from '../../store/api-keys.js';
+import { findWorkspace } from '../../store/workspaces.js';
 import type { AppContext } from '../../core/context.js';
 import { ApiError } from '../../core/errors.js';
 import { createWebhook, deleteWebhook, listWebhooks } from '../../services/webhooks/service.js';

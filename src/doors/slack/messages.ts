@@ -3,6 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import { EVENT_TYPES } from '../../services/transformers/types.js';
 import { escapeSlack } from '../../services/transformers/shared/text.js';
+import { LINK_USAGE } from '../../services/slack-links/link-codes.js';
 
 export { escapeSlack };
 
@@ -60,7 +61,7 @@ export const USAGE = {
   subscribe: '/forjinn subscribe [event ...] [--chatflow ID]',
   unsubscribe: '/forjinn unsubscribe [event ...] [--chatflow ID]',
   subscriptions: '/forjinn subscriptions',
-  link: '/forjinn link <code>',
+  link: LINK_USAGE,
   help: '/forjinn help',
 } as const;
 

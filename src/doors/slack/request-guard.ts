@@ -6,6 +6,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { verifySlackRequest } from '@slack/bolt';
 import type { Queryable } from '../../store/database.js';
+import { insertSeenRequest } from '../../store/slack-seen-requests.js';
 import { ApiError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 
@@ -28,19 +29,11 @@ const TIMESTAMP = /^\d{1,12}$/;
 const refuse = (message: string) => new ApiError('unauthorized', message);
 
 /**
- * Records a verified request's signature; true only for the first request that carries it.
- * One statement: the insert decides "first" atomically across processes (two copies sent at
- * once get one row), and rows whose window is over go in the same trip. Slack requests come at
- * the pace people type commands, so the prune touches a handful of rows.
+ * Records a verified request's signature; true only for the first request that carries it. It
+ * is kept past the window by the clock margin, for api processes whose clocks are that far behind.
  */
-export async function firstSeen(db: Queryable, signature: string, timestampS: number, nowS: number): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `with pruned as (delete from slack_seen_requests where expires_at < to_timestamp($3))
-     insert into slack_seen_requests (signature, expires_at) values ($1, to_timestamp($2))
-     on conflict (signature) do nothing`,
-    [signature, timestampS + SLACK_WINDOW_S + SLACK_FUTURE_SKEW_S, nowS],
-  );
-  return rowCount === 1;
+function firstSeen(db: Queryable, signature: string, timestampS: number, nowS: number): Promise<boolean> {
+  return insertSeenRequest(db, signature, timestampS + SLACK_WINDOW_S + SLACK_FUTURE_SKEW_S, nowS);
 }
 
 export interface GuardOptions {

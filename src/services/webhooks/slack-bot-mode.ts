@@ -8,6 +8,7 @@
 // saved (400) and before every bot-mode attempt (refused, not retried: a link removed later).
 import type { Queryable } from '../../store/database.js';
 import { invalid } from '../../core/errors.js';
+import { workspaceHasSlackTeam } from '../../store/slack-links.js';
 
 export const BOT_MODE_FIELD = 'transformerConfig.channel';
 
@@ -22,11 +23,8 @@ export function usesSlackBot(transformer: string, config: unknown): boolean {
   return typeof channel === 'string' && channel.trim() !== '';
 }
 
-/** Whether a Slack team is linked to the workspace (slack_links, indexed by workspace). */
-export async function workspaceHasSlackTeam(db: Queryable, workspaceId: string): Promise<boolean> {
-  const { rows } = await db.query<{ linked: boolean }>('select exists(select 1 from slack_links where workspace_id = $1) as linked', [workspaceId]);
-  return rows[0]?.linked === true;
-}
+// The rule's one read; the engine asks it again before every bot-mode attempt.
+export { workspaceHasSlackTeam };
 
 /** At save time: a bot-mode webhook of a workspace with no Slack team is refused, naming the channel. */
 export async function checkSlackBotMode(
