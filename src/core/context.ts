@@ -14,3 +14,9 @@ export interface AppContext {
   /** In-process notifications (delivery failed, webhook disabled). */
   bus: Bus;
 }
+
+/** What a process runs: the API (with the page and the Slack app) and/or a delivery worker. */
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+}

@@ -1,17 +1,21 @@
-// forjinn-webhooks: one entry point for the service roles and the admin commands.
-import { COMMANDS, findCommand, usage } from '../doors/cli/commands.js';
+// forjinn-webhooks: one entry point for the service roles and the admin commands. The role
+// commands start the service main puts together (service.ts), loaded on use: `--help` and the
+// admin commands need none of it.
+import { commandTable, findCommand, usage } from '../doors/cli/commands.js';
 import { CliError } from '../doors/cli/args.js';
 import { ConfigError } from '../core/config.js';
+
+const COMMANDS = commandTable(async (config, roles) => (await import('./service.js')).startRuntime(config, roles));
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
+    process.stdout.write(usage(COMMANDS));
     return 0;
   }
-  const found = findCommand(argv);
+  const found = findCommand(COMMANDS, argv);
   if (!found) {
-    process.stderr.write(`unknown command: ${argv.slice(0, 2).join(' ')}\n\n${usage()}`);
+    process.stderr.write(`unknown command: ${argv.slice(0, 2).join(' ')}\n\n${usage(COMMANDS)}`);
     return 2;
   }
   const { command, args } = found;
@@ -34,4 +38,3 @@ main(process.argv.slice(2)).then(
   },
 );
 
-export { COMMANDS };

@@ -1,27 +1,26 @@
-// Starting and stopping the service: database (embedded or PostgreSQL), migrations, the HTTP
-// server and the delivery worker, each closed on SIGTERM in reverse order.
+// The running service, put together in one place: the context, the one delivery engine, and
+// every door mounted explicitly (the API with its routes, the Slack app, the settings page).
+// Stopped on close in reverse order: the HTTP server, the Slack app, the engine, the database.
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { countApiKeys } from '../store/api-keys.js';
 import { createApiKey } from '../services/auth/api-keys.js';
 import { loadConfig, type Config } from '../core/config.js';
-import type { AppContext } from '../core/context.js';
-import { openDatabase, type Database } from '../store/database.js';
-import { migrate, OwnerGoneError } from '../store/migrate.js';
-import { createApp, requestListener, type AppExtensions } from '../doors/api/app.js';
-import { createCipher, loadMasterKey } from '../core/crypto.js';
-import { createLogger, type Logger } from '../core/log.js';
-import { plugins, type Plugin } from '../plugins.js';
-import { Bus } from '../core/bus.js';
+import type { AppContext, Roles } from '../core/context.js';
+import type { Logger } from '../core/log.js';
+import { openContext } from '../store/open.js';
+import { createEngine, type Engine } from '../services/delivery/engine.js';
+import { createApp, requestListener } from '../doors/api/app.js';
+import { createSlackApp } from '../doors/slack/app.js';
+import { mountWebPage } from '../doors/web/routes.js';
 
-export interface Roles {
-  api: boolean;
-  worker: boolean;
-}
+export type { Roles };
 
 export interface Runtime {
   ctx: AppContext;
+  /** The process's one delivery engine (its worker, when the worker role runs here). */
+  engine: Engine;
   /** http://host:port of the API, when the api role runs. */
   url?: string;
   /** The express application, when the api role runs. */
@@ -31,33 +30,10 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openContext(
-  config: Readonly<Config>,
-  opts: { exclusive?: boolean; log?: Logger; requestTimeouts?: boolean } = {},
-): Promise<{ ctx: AppContext; db: Database }> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const { key, generated } = loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR);
-  if (generated) log.warn({ dataDir: config.DATA_DIR }, 'generated a master key into DATA_DIR/master.key; back it up, or set FORJINN_MASTER_KEY');
-  let db: Database;
-  for (let attempt = 1; ; attempt++) {
-    db = await openDatabase(config, { exclusive: opts.exclusive, requestTimeouts: opts.requestTimeouts, log });
-    try {
-      await migrate(db);
-      break;
-    } catch (err) {
-      await db.close();
-      // Attached to an embedded owner that stopped meanwhile: open again (and own it now).
-      if (!(err instanceof OwnerGoneError) || attempt >= 5) throw err;
-    }
-  }
-  const ctx: AppContext = { config, db, cipher: createCipher(key), log, wake: () => {}, bus: new Bus() };
-  return { ctx, db };
-}
-
 export async function startRuntime(
   config: Readonly<Config> = loadConfig(),
   roles: Roles = { api: true, worker: true },
-  opts: { log?: Logger; extensions?: AppExtensions } = {},
+  opts: { log?: Logger } = {},
 ): Promise<Runtime> {
   // The service's statements are bounded (a stalled database answers 503); the CLI's are not.
   const { ctx } = await openContext(config, { exclusive: true, log: opts.log, requestTimeouts: true });
@@ -69,24 +45,20 @@ export async function startRuntime(
     if (!config.allowPrivate) ctx.log.info('private and loopback webhook targets are refused');
     else ctx.log.warn('FORJINN_ALLOW_PRIVATE: webhooks may target private and loopback addresses (the default outside production)');
 
-    const active: Plugin[] = [];
-    for (const p of plugins) {
-      const started = await p.start(ctx, roles);
-      if (started) {
-        active.push(started);
-        closers.push(() => started.stop());
-      }
-    }
+    const engine = createEngine(ctx, { worker: roles.worker });
+    await engine.start();
+    closers.push(() => engine.stop());
+
+    const slack = createSlackApp(ctx, engine, roles);
+    if (slack) closers.push(() => slack.stop());
 
     let url: string | undefined;
     let bootstrapKey: string | undefined;
     let app: Express | undefined;
     if (roles.api) {
       if ((await countApiKeys(ctx.db.pool)) === 0) bootstrapKey = (await createApiKey(ctx.db.pool, 'default', 'bootstrap')).key;
-      const ext: AppExtensions = { routes: [], publicRoutes: [], ...opts.extensions };
-      for (const p of active) p.extend?.(ext);
-      app = createApp(ctx, ext);
-      const listening = createServer(requestListener(app, ext.fast));
+      app = createApp(ctx, engine, { slack: slack?.mount, page: (a) => mountWebPage(a, ctx) });
+      const listening = createServer(requestListener(ctx, engine, app));
       const server: Server = await new Promise((resolve, reject) => {
         const s = listening.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
       });
@@ -103,7 +75,7 @@ export async function startRuntime(
       url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
       ctx.log.info({ address: url, database: ctx.db.kind }, 'listening');
     }
-    return { ctx, url, app, bootstrapKey, close };
+    return { ctx, engine, url, app, bootstrapKey, close };
   } catch (err) {
     await close();
     throw err;

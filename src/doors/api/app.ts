@@ -1,7 +1,10 @@
-// The express application: JSON API under /v1 behind API keys, health, metrics, OpenAPI.
+// The express application: JSON API under /v1 behind API keys, health, metrics, OpenAPI. Every
+// route of the API is mounted here, from this folder; main passes what other doors add (the
+// Slack receiver, the settings page) as mount functions.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
-import type { FastHandler } from './fast-ingest.js';
+import type { Engine } from '../../services/delivery/engine.js';
+import { fastIngest } from './fast-ingest.js';
 import type { AppContext } from '../../core/context.js';
 import { ApiError } from '../../core/errors.js';
 import { requireApiKey } from './auth.js';
@@ -11,37 +14,38 @@ import { openApiDocument } from './openapi.js';
 import { mountWebhookRoutes } from './webhook-routes.js';
 import { mountTransformerRoutes } from './transformer-routes.js';
 import { mountHealthRoutes, mountHealthz } from './health-routes.js';
+import { mountMetrics } from './metrics-route.js';
+import { mountEventRoutes } from './event-routes.js';
+import { mountDeliveryRoutes } from './delivery-routes.js';
+import { mountLinkRoutes } from './slack-link-routes.js';
 
-export interface AppExtensions {
-  /** Mounted before the JSON body parser (the Slack receiver reads raw bodies). */
-  beforeJson?: (app: Express) => void;
-  /** More /v1 routes, mounted behind the API key check. */
-  routes?: Array<(r: express.Router, ctx: AppContext) => void>;
-  /** Routes outside /v1 and without API keys (the web page, metrics). */
-  publicRoutes?: Array<(app: Express) => void>;
-  /** Handlers that take a request before express does (POST /v1/events). */
-  fast?: FastHandler[];
+export interface AppParts {
+  /** The Slack app's receiver (POST /slack/events), mounted before the JSON body parser: it reads raw bodies. With it, the Slack link routes. */
+  slack?: (app: Express) => void;
+  /** The settings page and its assets, outside /v1 and without API keys. */
+  page?: (app: Express) => void;
 }
 
-/** The server's request listener: the fast handlers first, then the express app. */
-export function requestListener(app: Express, fast: FastHandler[] = []) {
+/** The server's request listener: POST /v1/events without express first (fast-ingest.ts), then the app. */
+export function requestListener(ctx: AppContext, engine: Engine, app: Express) {
+  const fast = fastIngest(ctx, engine);
   return (req: IncomingMessage, res: ServerResponse) => {
-    for (const f of fast) if (f(req, res)) return;
-    app(req, res);
+    if (!fast(req, res)) app(req, res);
   };
 }
 
-export function createApp(ctx: AppContext, ext: AppExtensions = {}): Express {
+export function createApp(ctx: AppContext, engine: Engine, parts: AppParts = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  ext.beforeJson?.(app);
+  parts.slack?.(app);
 
   mountHealthz(app, ctx);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  for (const mount of ext.publicRoutes ?? []) mount(app);
+  mountMetrics(app, engine);
+  parts.page?.(app);
 
   const v1 = express.Router();
   // Only /v1 paths enter the API (and its key check); anything else falls through to a 404.
@@ -58,7 +62,9 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): Express {
   mountWebhookRoutes(v1, ctx);
   mountTransformerRoutes(v1, ctx);
   mountHealthRoutes(v1, ctx);
-  for (const mount of ext.routes ?? []) mount(v1, ctx);
+  mountEventRoutes(v1, engine);
+  mountDeliveryRoutes(v1, engine);
+  if (parts.slack) mountLinkRoutes(v1, ctx);
   v1.use((req, _res, next) => next(new ApiError('not_found', `no route ${req.method} ${req.path}`)));
   app.use(v1);
 

@@ -28,7 +28,7 @@ export function mountDeliveryRoutes(r: Router, engine: Engine) {
       throw invalid('since', 'must be a time from year 1 to 9999, such as 2026-06-15T12:00:00Z');
     }
     const result = await recover(ctx.db.pool, hook.id, since);
-    if (result.recovered > 0) ctx.wake();
+    if (result.recovered > 0) engine.wake();
     res.status(202).json(result);
   });
 
@@ -38,7 +38,7 @@ export function mountDeliveryRoutes(r: Router, engine: Engine) {
 
   r.post('/v1/deliveries/:id/redeliver', async (req, res) => {
     const result = await redeliver(ctx.db.pool, workspaceOf(req).id, req.params.id);
-    ctx.wake();
+    engine.wake();
     res.status(202).json(result);
   });
 }

@@ -11,12 +11,12 @@ import { workspaceOf } from './auth.js';
 export function mountEventRoutes(r: Router, engine: Engine) {
   const { ctx } = engine;
   r.post('/v1/events', async (req, res) => {
-    const result = await ingestEvent(ctx, workspaceOf(req), req.body, req.get('idempotency-key') ?? undefined);
+    const result = await ingestEvent(ctx, engine, workspaceOf(req), req.body, req.get('idempotency-key') ?? undefined);
     res.status(result.status).json(result.body);
   });
 
   r.post('/v1/events/batch', async (req, res) => {
-    res.json(await ingestBatch(ctx, workspaceOf(req), req.body));
+    res.json(await ingestBatch(ctx, engine, workspaceOf(req), req.body));
   });
 
   r.get('/v1/events', async (req, res) => {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../../core/context.js';
 import { ApiError } from '../../core/errors.js';
 import { ingestEvent } from '../../services/ingest/ingest.js';
+import type { Dispatch } from '../../services/delivery/handoff.js';
 import { apiErrorOf } from './error-handler.js';
 import { workspaceOfKey } from './auth.js';
 import { checkJsonDepth } from '../../core/validate.js';
@@ -17,18 +18,18 @@ export type FastHandler = (req: IncomingMessage, res: ServerResponse) => boolean
 
 const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
 
-export function fastIngest(ctx: AppContext): FastHandler {
+export function fastIngest(ctx: AppContext, dispatch: Dispatch): FastHandler {
   return (req, res) => {
     if (req.method !== 'POST' || req.url !== '/v1/events') return false;
     if (!JSON_TYPES.has(req.headers['content-type'] ?? '')) return false;
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding !== 'identity') return false;
-    void handle(ctx, req, res);
+    void handle(ctx, dispatch, req, res);
     return true;
   };
 }
 
-async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse) {
+async function handle(ctx: AppContext, dispatch: Dispatch, req: IncomingMessage, res: ServerResponse) {
   try {
     // In express's order (app.ts): the key, the headers, the bytes, the depth.
     const workspace = await workspaceOfKey(ctx, req.headers.authorization);
@@ -36,7 +37,7 @@ async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse
     const body = await readJson(req);
     checkJsonDepth(body);
     const key = req.headers['idempotency-key'];
-    const result = await ingestEvent(ctx, workspace, body, typeof key === 'string' ? key : undefined);
+    const result = await ingestEvent(ctx, dispatch, workspace, body, typeof key === 'string' ? key : undefined);
     send(res, result.status, result.body);
   } catch (err) {
     const { api, retryAfter } = apiErrorOf(err, ctx.log, { method: 'POST', path: '/v1/events' });

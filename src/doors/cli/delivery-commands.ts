@@ -6,7 +6,7 @@ import { sendTest } from '../../services/delivery/send-test.js';
 import { ingestEvent } from '../../services/ingest/ingest.js';
 import { verifyWebhook } from '../../services/receiving/verify.js';
 import { CliError, parse, required } from './args.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { cli, workspaceId } from './webhook-commands.js';
 import { withContext } from './with-context.js';
 
@@ -37,7 +37,8 @@ export const deliveryCommands: Command[] = [
         cli(async () => {
           const w = await findWorkspace(ctx.db.pool, values.workspace);
           if (!w) throw new CliError(`no workspace named "${values.workspace}"`);
-          return ingestEvent(ctx, w, body, values['idempotency-key']);
+          // No worker in this process: the service's workers find the deliveries (NOTIFY, or their poll).
+          return ingestEvent(ctx, { wake: () => {} }, w, body, values['idempotency-key']);
         }),
       );
       process.stdout.write(`${JSON.stringify(result.body)}\n`);
@@ -59,7 +60,7 @@ export const deliveryCommands: Command[] = [
           try {
             return await sendTest(engine, ctx, { id: wsId, name: values.workspace }, id, values.event ? { event: values.event } : {});
           } finally {
-            await engine.sender.close();
+            await engine.stop();
           }
         }),
       );

@@ -13,11 +13,11 @@ import { join, resolve } from 'node:path';
 import type pg from 'pg';
 import { loadConfig } from '../../core/config.js';
 import { withTransaction } from '../../store/database.js';
-import { openContext } from '../../main/service.js';
+import { openContext } from '../../store/open.js';
 import { createCipher, loadMasterKey, masterKeyId, parseMasterKey, sealedKeyId, writeKeyFile, type Cipher } from '../../core/crypto.js';
 import { createLogger } from '../../core/log.js';
 import { CliError, parse } from './args.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 
 const USAGE = 'forjinn-webhooks rotate-master-key [--new-key <32 bytes, base64 or hex>]';
 

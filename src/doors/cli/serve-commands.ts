@@ -1,14 +1,23 @@
-// serve, api, worker, migrate: the service's roles and its schema.
-import { loadConfig } from '../../core/config.js';
-import type { Roles } from '../../main/service.js';
+// serve, api, worker, migrate: the service's roles and its schema. The service itself is put
+// together by main (src/main/service.ts), which hands its start function to this table.
+import { loadConfig, type Config } from '../../core/config.js';
+import type { AppContext, Roles } from '../../core/context.js';
 import { parse } from './args.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { runUntilStopped } from './until-stopped.js';
 
-async function runRoles(roles: Roles): Promise<number> {
+/** What the role commands need of a started service. */
+export interface RunningService {
+  ctx: AppContext;
+  url?: string;
+  bootstrapKey?: string;
+  close(): Promise<void>;
+}
+export type StartService = (config: Readonly<Config>, roles: Roles) => Promise<RunningService>;
+
+async function runRoles(start: StartService, roles: Roles): Promise<number> {
   const config = loadConfig();
-  const { startRuntime } = await import('../../main/service.js');
-  const rt = await startRuntime(config, roles);
+  const rt = await start(config, roles);
   // Runs until told to stop (0) or until it cannot go on (1, with the reason logged); never
   // ends by itself, whatever happens to the database meanwhile. Listening from here on, before
   // saying "running": a supervisor (or a test) may send SIGTERM the moment it reads that.
@@ -27,27 +36,27 @@ async function runRoles(roles: Roles): Promise<number> {
   return (await stopped).code;
 }
 
-const roleCommand = (name: string, roles: Roles, summary: string): Command => ({
+const roleCommand = (start: StartService, name: string, roles: Roles, summary: string): Command => ({
   name,
   summary,
   usage: `forjinn-webhooks ${name}\n\n${summary}. Configured by environment variables (docs/configuration.md).`,
   async run(args) {
     parse(args, {}, `forjinn-webhooks ${name}`);
-    return runRoles(roles);
+    return runRoles(start, roles);
   },
 });
 
-export const serveCommands: Command[] = [
-  roleCommand('serve', { api: true, worker: true }, 'Run the API, the settings page, the Slack app and a delivery worker'),
-  roleCommand('api', { api: true, worker: false }, 'Run the API (and page and Slack app) only, no delivery worker'),
-  roleCommand('worker', { api: false, worker: true }, 'Run a delivery worker only (PostgreSQL: run as many as you like)'),
+export const serveCommands = (start: StartService): Command[] => [
+  roleCommand(start, 'serve', { api: true, worker: true }, 'Run the API, the settings page, the Slack app and a delivery worker'),
+  roleCommand(start, 'api', { api: true, worker: false }, 'Run the API (and page and Slack app) only, no delivery worker'),
+  roleCommand(start, 'worker', { api: false, worker: true }, 'Run a delivery worker only (PostgreSQL: run as many as you like)'),
   {
     name: 'migrate',
     summary: 'Create or update the database schema (serve does this too)',
     usage: 'forjinn-webhooks migrate\n\nRuns the migrations against DATABASE_URL, or the embedded database in DATA_DIR.',
     async run(args) {
       parse(args, {}, 'forjinn-webhooks migrate');
-      const { openContext } = await import('../../main/service.js');
+      const { openContext } = await import('../../store/open.js');
       const { ctx } = await openContext(loadConfig());
       await ctx.db.close();
       process.stdout.write('database is up to date\n');

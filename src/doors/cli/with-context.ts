@@ -9,7 +9,7 @@ export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promi
   // Commands print their results; only warnings and errors go to the log (stderr).
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   // Loaded on use: `--help` and usage errors need none of the service.
-  const { openContext } = await import('../../main/service.js');
+  const { openContext } = await import('../../store/open.js');
   const { ctx } = await openContext(config, { log });
   try {
     return await fn(ctx);

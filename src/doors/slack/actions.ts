@@ -68,7 +68,7 @@ export function registerActions(app: App, deps: SlackDeps, token: string): void 
 
   onClick(ACTION.redeliver, async (workspaceId, deliveryId, user) => {
     await redeliver(ctx.db.pool, workspaceId, deliveryId);
-    ctx.wake();
+    deps.engine.wake();
     return `:arrows_counterclockwise: <@${user}> asked for a redelivery; it is queued, and its result will be in the log.`;
   });
 

@@ -4,9 +4,6 @@
 // once and the result through the response_url.
 import { randomUUID } from 'node:crypto';
 import type { RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
-import type { AppContext } from '../../core/context.js';
-import type { Engine } from '../../services/delivery/engine.js';
-import type { Workspace } from '../../store/workspaces.js';
 import { ApiError } from '../../core/errors.js';
 import { findLink } from '../../services/slack-links/links.js';
 import { LINK_USAGE } from '../../services/slack-links/link-codes.js';
@@ -15,34 +12,9 @@ import { helpReply, notLinkedText, say, usageFor, USAGE, warn, type Reply } from
 import { tokenize, UsageError } from './parse.js';
 import { webhookCommands } from './webhook-commands.js';
 import { subscribeCommands } from './subscribe-commands.js';
-import type { Tasks } from './tasks.js';
+import type { CommandContext, CommandSpec, Outcome, SlackDeps } from './command.js';
 
-export interface SlackDeps {
-  ctx: AppContext;
-  /** For Send Test: the same render → sign → send path as the REST API's. */
-  engine: Engine;
-  /** SLACK_ADMIN_USERS; empty means everyone may change webhooks. */
-  admins: Set<string>;
-  tasks: Tasks;
-}
-
-export interface CommandContext {
-  deps: SlackDeps;
-  body: SlashCommand;
-  workspace: Workspace;
-  /** The command as the user typed it (`/forjinn` unless the app was set up under another name). */
-  name: string;
-}
-
-/** A reply now, or (for slow work such as a test delivery) a reply now and the result later. */
-export type Outcome = Reply | { now: Reply; later: () => Promise<Reply> };
-
-export interface CommandSpec {
-  usage: string;
-  /** Changes webhooks: only SLACK_ADMIN_USERS when that is set. */
-  changes: boolean;
-  run(c: CommandContext, words: string[]): Promise<Outcome>;
-}
+export type { CommandContext, CommandSpec, Outcome, SlackDeps };
 
 const TABLE: Record<string, CommandSpec> = { ...webhookCommands, ...subscribeCommands };
 

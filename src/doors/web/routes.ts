@@ -4,7 +4,6 @@
 // cross-site request with. Everything it shows comes from the public /v1 API.
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../../core/context.js';
-import type { PluginFactory } from '../../plugins.js';
 import { ApiError } from '../../core/errors.js';
 import { loadAssets } from './bundle.js';
 
@@ -80,16 +79,3 @@ export function mountWebPage(app: Express, ctx: AppContext) {
     res.type(a.type).send(a.body);
   });
 }
-
-export const webPlugin: PluginFactory = {
-  name: 'web',
-  async start(ctx, roles) {
-    if (!roles.api) return undefined;
-    return {
-      extend(ext) {
-        ext.publicRoutes!.push((app) => mountWebPage(app, ctx));
-      },
-      async stop() {},
-    };
-  },
-};

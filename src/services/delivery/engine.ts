@@ -1,6 +1,8 @@
-// The delivery engine as a part of the running service: sender, result writer, metrics and,
-// with the worker role, the worker. API-only processes still need the sender for Send Test.
-import type { PluginFactory } from '../../plugins.js';
+// The delivery engine: sender, result writer, metrics and, with the worker role, the worker.
+// One per process, built by main and handed to every door that starts attempts (Send Test from
+// the API, the Slack app or the CLI), so every attempt is counted in the one registry /metrics
+// serves. API-only processes still need the sender for Send Test. It mounts no routes: the
+// doors do.
 import type { AppContext } from '../../core/context.js';
 import { createSender, type Sender } from './http.js';
 import { ResultWriter } from './results.js';
@@ -8,13 +10,11 @@ import { Worker } from './worker.js';
 import { Metrics } from './metrics.js';
 import type { AttemptDeps } from './attempt.js';
 import { WebhookCache } from './webhook-cache.js';
-import { mountEventRoutes } from '../../doors/api/event-routes.js';
-import { mountDeliveryRoutes } from '../../doors/api/delivery-routes.js';
+import type { Dispatch } from './handoff.js';
 import { connectGuard } from './ssrf.js';
-import { fastIngest } from '../../doors/api/fast-ingest.js';
 import { workspaceHasSlackTeam } from '../webhooks/slack-bot-mode.js';
 
-export interface Engine {
+export interface Engine extends Dispatch {
   ctx: AppContext;
   sender: Sender;
   writer: ResultWriter;
@@ -22,6 +22,10 @@ export interface Engine {
   deps: AttemptDeps;
   cache: WebhookCache;
   worker?: Worker;
+  /** Starts the worker, when there is one. */
+  start(): Promise<void>;
+  /** Stops the worker (its attempts finish and are stored), or flushes the writer and closes the sender. */
+  stop(): Promise<void>;
 }
 
 export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine {
@@ -56,37 +60,26 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
     slackTeamLinked: (workspaceId) => workspaceHasSlackTeam(ctx.db.pool, workspaceId),
   };
   const cache = new WebhookCache(ctx.cipher, config.FORJINN_ENDPOINT_CONCURRENCY);
-  const engine: Engine = { ctx, sender, writer, metrics, deps, cache };
-  if (opts.worker) engine.worker = new Worker(ctx, sender, writer, deps, cache, metrics);
-  return engine;
+  const worker = opts.worker ? new Worker(ctx, sender, writer, deps, cache, metrics) : undefined;
+  return {
+    ctx,
+    sender,
+    writer,
+    metrics,
+    deps,
+    cache,
+    worker,
+    local: worker,
+    wake: worker ? worker.wake : () => {},
+    start: async () => {
+      await worker?.start();
+    },
+    async stop() {
+      if (worker) await worker.stop();
+      else {
+        await writer.flush();
+        await sender.close();
+      }
+    },
+  };
 }
-
-export const deliveryPlugin: PluginFactory = {
-  name: 'delivery',
-  async start(ctx, roles) {
-    const engine = createEngine(ctx, { worker: roles.worker });
-    if (engine.worker) {
-      await engine.worker.start();
-      ctx.wake = engine.worker.wake;
-      ctx.local = engine.worker;
-    }
-    return {
-      extend(ext) {
-        ext.routes!.push((r) => mountEventRoutes(r, engine), (r) => mountDeliveryRoutes(r, engine));
-        (ext.fast ??= []).push(fastIngest(ctx));
-        ext.publicRoutes!.push((app) =>
-          app.get('/metrics', async (_req, res) => {
-            res.type(engine.metrics.registry.contentType).send(await engine.metrics.registry.metrics());
-          }),
-        );
-      },
-      async stop() {
-        if (engine.worker) await engine.worker.stop();
-        else {
-          await engine.writer.flush();
-          await engine.sender.close();
-        }
-      },
-    };
-  },
-};

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
 import { insertEvents, prepareEvent } from '../../../src/services/ingest/ingest.js';
-import { claimDue } from '../../../src/services/delivery/claim.js';
-import type { HandedDelivery, LeasePlan, LocalWorker } from '../../../src/services/delivery/handoff.js';
+import { claimDue, type HandedDelivery, type LeasePlan } from '../../../src/store/deliveries/index.js';
+import type { LocalWorker } from '../../../src/services/delivery/handoff.js';
 
 let svc: TestService;
 let workspaceId: string;
@@ -46,7 +46,7 @@ describe('ingest hands new deliveries to the local worker', () => {
     const b = await hook('hand-a'); // two webhooks on the same events: 2 deliveries per event
     const local = new FakeWorker({ limit: 5, hooks: [], caps: [], defaultCap: 100 });
     const evs = events(4, 'hand-a');
-    const out = await insertEvents({ ...svc.rt.ctx, local }, workspaceId, evs);
+    const out = await insertEvents(svc.rt.ctx, { local }, workspaceId, evs);
     expect(out.map((o) => o.deliveries)).toEqual([2, 2, 2, 2]);
     expect(out.reduce((n, o) => n + o.handed, 0)).toBe(5);
     expect([local.plans, local.released]).toEqual([1, 1]);
@@ -70,14 +70,14 @@ describe('ingest hands new deliveries to the local worker', () => {
     const full = await hook('hand-b');
     const other = await hook('hand-b');
     const local = new FakeWorker({ limit: 100, hooks: [full], caps: [0], defaultCap: 2 });
-    await insertEvents({ ...svc.rt.ctx, local }, workspaceId, events(3, 'hand-b'));
+    await insertEvents(svc.rt.ctx, { local }, workspaceId, events(3, 'hand-b'));
     expect(local.adopted.map((r) => r.webhook_id)).toEqual([other, other]);
     expect((await claimAll()).map((r) => r.webhook_id).sort()).toEqual([full, full, full, other].sort());
   });
 
   test('no worker here (an api process): nothing is leased, every delivery is claimable', async () => {
     await hook('hand-c');
-    const out = await insertEvents(svc.rt.ctx, workspaceId, events(3, 'hand-c'));
+    const out = await insertEvents(svc.rt.ctx, {}, workspaceId, events(3, 'hand-c'));
     expect(out.map((o) => o.handed)).toEqual([0, 0, 0]);
     expect(await claimAll()).toHaveLength(3);
   });
@@ -86,11 +86,11 @@ describe('ingest hands new deliveries to the local worker', () => {
     const local = new FakeWorker({ limit: 10, hooks: [], caps: [], defaultCap: 10 });
     await hook('hand-d');
     const evs = events(1, 'hand-d');
-    await insertEvents({ ...svc.rt.ctx, local }, workspaceId, evs);
-    const again = await insertEvents({ ...svc.rt.ctx, local }, workspaceId, evs);
+    await insertEvents(svc.rt.ctx, { local }, workspaceId, evs);
+    const again = await insertEvents(svc.rt.ctx, { local }, workspaceId, evs);
     expect(again[0]).toMatchObject({ duplicate: true, handed: 0 });
     expect(local.adopted).toHaveLength(1);
-    await expect(insertEvents({ ...svc.rt.ctx, local }, 'not-a-uuid', evs)).rejects.toThrow();
+    await expect(insertEvents(svc.rt.ctx, { local }, 'not-a-uuid', evs)).rejects.toThrow();
     expect(local.released).toBe(local.plans);
     await claimAll();
   });

@@ -32,8 +32,8 @@ const events = (n: number, chatflow: string) =>
   Array.from({ length: n }, (_, i) => prepareEvent({ event: 'flow_completed', id: `${chatflow}-${i}`, chatflowId: chatflow, output: 'x' }, 'default'));
 // Stored without the hand-off, as an `api` process would: every delivery waits for a claim.
 const queue = async (n: number, chatflow: string) => {
-  await insertEvents({ ...svc.rt.ctx, local: undefined }, workspaceId, events(n, chatflow));
-  svc.rt.ctx.wake();
+  await insertEvents(svc.rt.ctx, {}, workspaceId, events(n, chatflow));
+  svc.rt.engine.wake();
 };
 const at = (path: string) => rx.received.filter((r) => r.path === path).length;
 

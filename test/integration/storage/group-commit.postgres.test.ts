@@ -19,7 +19,7 @@ afterAll(async () => svc?.close());
 const event = (id: string, workspace: string) => prepareEvent({ event: 'flow_completed', id, chatflowId: 'cf', output: 'x' }, workspace);
 
 test('a statement stuck behind a lock does not hold up another workspace', async () => {
-  const batcher = new IngestBatcher(svc.rt.ctx);
+  const batcher = new IngestBatcher(svc.rt.ctx, svc.rt.engine);
   // Another session locks workspace gc-a's row: inserting its events waits (the foreign key check).
   const blocker = new pg.Client(svc.rt.ctx.db.clientConfig);
   await blocker.connect();

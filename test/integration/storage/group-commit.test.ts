@@ -32,7 +32,7 @@ afterAll(async () => svc?.close());
 const event = (id: string, workspace: string) => prepareEvent({ event: 'flow_completed', id, chatflowId: 'cf', output: 'x' }, workspace);
 
 test('100 events sent at once are all stored, in a handful of statements', async () => {
-  const batcher = new IngestBatcher(ctx);
+  const batcher = new IngestBatcher(ctx, svc.rt.engine);
   statements = 0;
   const out = await Promise.all(Array.from({ length: 100 }, (_, i) => batcher.add(ws['gc-a'], event(`burst-${i}`, 'gc-a'))));
   expect(out.every((o) => !o.duplicate)).toBe(true);

@@ -2,7 +2,7 @@
 // Redeliver (a new attempt of the same delivery, same id, so receivers can dedupe).
 import { api, describeError } from './api.js';
 import { badge, h, headersList, pre, prettyBody, replace, time, toast } from './dom.js';
-import type { View } from './main.js';
+import type { View } from './view.js';
 import type { Attempt, DeliveryDetail } from './types.js';
 
 const POLL_MS = 1500;

@@ -2,7 +2,7 @@
 // to see each delivery it made.
 import { api, describeError } from './api.js';
 import { badge, h, notice, replace, time } from './dom.js';
-import type { View } from './main.js';
+import type { View } from './view.js';
 import type { EventRow, Page } from './types.js';
 
 interface EventDetail {

@@ -10,14 +10,8 @@ import { renderLog } from './request-log.js';
 import { renderDelivery } from './delivery-detail.js';
 import { renderEvents } from './events-list.js';
 import './styles.css';
+import type { View } from './view.js';
 
-export interface View {
-  main: HTMLElement;
-  signal: AbortSignal;
-  params: string[];
-  /** Render this view again (after a change it shows in several places). */
-  refresh: () => void;
-}
 
 type Render = (v: View) => Promise<void>;
 

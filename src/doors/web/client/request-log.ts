@@ -2,7 +2,7 @@
 // cursor; "Recover failed since …". Refreshes itself while something is still pending.
 import { api, describeError } from './api.js';
 import { badge, h, notice, replace, time, toast } from './dom.js';
-import type { View } from './main.js';
+import type { View } from './view.js';
 import type { Delivery, Page, Webhook } from './types.js';
 import { eventsText } from './webhook-list.js';
 

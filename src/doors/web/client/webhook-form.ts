@@ -4,7 +4,7 @@ import { api, ApiFailure, describeError, loadTransformers } from './api.js';
 import { h, notice, replace, toast } from './dom.js';
 import { configFields, eventsFieldset, field, filtersFieldset, input, showFieldErrors, clearFieldErrors } from './form-fields.js';
 import { previewPanel } from './form-preview.js';
-import type { View } from './main.js';
+import type { View } from './view.js';
 import { deleteSection, rotateSection, secretOnce } from './secret-panel.js';
 import { sendTestControl } from './send-test.js';
 import type { TransformerInfo, Webhook } from './types.js';

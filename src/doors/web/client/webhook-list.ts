@@ -2,7 +2,7 @@
 // an enabled switch that works in place, health at a glance, and Send Test.
 import { api, describeError, loadTransformers } from './api.js';
 import { badge, h, notice, percent, replace, time, toast } from './dom.js';
-import type { View } from './main.js';
+import type { View } from './view.js';
 import { sendTestControl } from './send-test.js';
 import { EVENT_LABELS, type EventType, type Health, type Webhook } from './types.js';
 
