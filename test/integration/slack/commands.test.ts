@@ -6,6 +6,7 @@ import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 import { mountedRoutes } from '../../helpers/routes.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
+import { metricValue } from '../../helpers/metrics.js';
 import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
 
 const TEAM = 'T0LINKED1';
@@ -131,8 +132,10 @@ describe('/forjinn webhook …', () => {
     for (const r of [badUrl, badEvent, badTransformer, noUrl, badFlag]) expect(r.text).not.toMatch(/\n\s+at /);
   });
 
-  test('test sends a sample now and answers the receiver status and time through the response_url', async () => {
+  test('test sends a sample now and answers the receiver status and time through the response_url; /metrics counts it', async () => {
     const before = receiver.received.length;
+    const success = { outcome: 'success', transformer: 'generic' };
+    const counted = await metricValue(svc.url, 'forjinn_attempts_total', success);
     const started = Date.now();
     const res = await slack.command(`webhook test ${id.slice(0, 8)}`);
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -142,6 +145,8 @@ describe('/forjinn webhook …', () => {
     expect(allText(answer.body)).toMatch(/Test delivery to `[0-9a-f-]{36}`: HTTP 200 in \d+ ms/);
     expect(receiver.received.length).toBe(before + 1);
     expect(JSON.parse(receiver.received[before].body)).toMatchObject({ event: 'flow_completed', test: true });
+    // One engine per process: an attempt started from Slack is in the registry /metrics serves.
+    expect(await metricValue(svc.url, 'forjinn_attempts_total', success)).toBe(counted + 1);
   });
 
   test('list shows id, the URL with its path masked, events, state and the last delivery', async () => {
