@@ -69,6 +69,7 @@ export async function startService(opts: { embedded?: boolean; env?: Record<stri
     PATH: process.env.PATH ?? '',
     DATA_DIR: dataDir,
     PORT: '0',
+    FORJINN_METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     FORJINN_MASTER_KEY: randomBytes(32).toString('base64'),
     FORJINN_CONCURRENCY: '256',

@@ -55,6 +55,8 @@ const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  // A worker-only process serves GET /metrics and GET /healthz here (0: a free port, printed).
+  FORJINN_METRICS_PORT: int(0, 65535).default(9464),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected postgres://user@host:port/database')

@@ -11,7 +11,7 @@ import type { AppContext, Roles } from '../core/context.js';
 import type { Logger } from '../core/log.js';
 import { openContext } from '../store/open.js';
 import { createEngine, type Engine } from '../services/delivery/engine.js';
-import { createApp, requestListener } from '../doors/api/app.js';
+import { createApp, createMetricsApp, requestListener } from '../doors/api/app.js';
 import { createSlackApp } from '../doors/slack/app.js';
 import { mountWebPage } from '../doors/web/routes.js';
 
@@ -19,6 +19,8 @@ export type { Roles };
 
 export interface Runtime {
   ctx: AppContext;
+  /** http://host:port of a worker-only process's /metrics and /healthz. */
+  metricsUrl?: string;
   /** The process's one delivery engine (its worker, when the worker role runs here). */
   engine: Engine;
   /** http://host:port of the API, when the api role runs. */
@@ -53,31 +55,39 @@ export async function startRuntime(
     if (slack) closers.push(() => slack.stop());
 
     let url: string | undefined;
+    let metricsUrl: string | undefined;
     let bootstrapKey: string | undefined;
     let app: Express | undefined;
     if (roles.api) {
       if ((await countApiKeys(ctx.db.pool)) === 0) bootstrapKey = (await createApiKey(ctx.db.pool, 'default', 'bootstrap')).key;
       app = createApp(ctx, engine, { slack: slack?.mount, page: (a) => mountWebPage(a, ctx) });
-      const listening = createServer(requestListener(ctx, engine, app));
-      const server: Server = await new Promise((resolve, reject) => {
-        const s = listening.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
-      });
-      server.keepAliveTimeout = 65_000;
-      closers.push(
-        () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-          }),
-      );
-      const { port } = server.address() as AddressInfo;
-      const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-      url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+      url = await listen(createServer(requestListener(ctx, engine, app)), config.PORT, config.HOST, closers);
       ctx.log.info({ address: url, database: ctx.db.kind }, 'listening');
+    } else {
+      metricsUrl = await listen(createServer(createMetricsApp(ctx, engine)), config.FORJINN_METRICS_PORT, config.HOST, closers);
+      ctx.log.info({ address: metricsUrl }, 'metrics listening');
     }
-    return { ctx, engine, url, app, bootstrapKey, close };
+    return { ctx, engine, url, metricsUrl, app, bootstrapKey, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** Listens, registers the server's close, answers http://host:port. */
+async function listen(listening: Server, port: number, hostname: string, closers: Array<() => Promise<void>>): Promise<string> {
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = listening.listen(port, hostname, () => resolve(s)).once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  );
+  const { port: bound } = server.address() as AddressInfo;
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
 }

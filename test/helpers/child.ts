@@ -10,6 +10,8 @@ const BIN = fileURLToPath(new URL('../../bin/forjinn-webhooks.js', import.meta.u
 export interface Child {
   proc: ChildProcess;
   url?: string;
+  /** A worker-only process's http://host:port (GET /metrics, GET /healthz). */
+  metricsUrl?: string;
   key?: string;
   output: () => string;
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -56,6 +58,7 @@ export async function spawnService(command: string, env: Record<string, string>,
   return {
     proc,
     url: /listening on (http:\/\/\S+)/.exec(out)?.[1],
+    metricsUrl: /worker metrics: (http:\/\/\S+)\/metrics/.exec(out)?.[1],
     key: /\n\s+(fjk_\S+)\n/.exec(out)?.[1],
     output,
     kill: (signal = 'SIGTERM') =>

@@ -30,6 +30,7 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
   const env: Record<string, string> = {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'fjw-')),
     PORT: '0',
+    FORJINN_METRICS_PORT: '0',
     LOG_LEVEL: 'debug',
     FORJINN_RETRY_DELAYS: '50ms,100ms,200ms,400ms,800ms',
     FORJINN_POLL_INTERVAL_MS: '50',

@@ -72,3 +72,17 @@ export function createApp(ctx: AppContext, engine: Engine, parts: AppParts = {})
   app.use(errorHandler(ctx.log));
   return app;
 }
+
+/**
+ * A worker-only process's listener: GET /healthz and GET /metrics, nothing else (no API key, no
+ * /v1). Its attempts are counted in its own engine, so Prometheus scrapes each worker here.
+ */
+export function createMetricsApp(ctx: AppContext, engine: Engine): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  mountHealthz(app, ctx);
+  mountMetrics(app, engine);
+  app.use((req, _res, next) => next(new ApiError('not_found', `no route ${req.method} ${req.path}; a worker serves only /healthz and /metrics`)));
+  app.use(errorHandler(ctx.log));
+  return app;
+}

@@ -10,6 +10,7 @@ import { runUntilStopped } from './until-stopped.js';
 export interface RunningService {
   ctx: AppContext;
   url?: string;
+  metricsUrl?: string;
   bootstrapKey?: string;
   close(): Promise<void>;
 }
@@ -26,6 +27,8 @@ async function runRoles(start: StartService, roles: Roles): Promise<number> {
     process.stdout.write(`forjinn-webhooks is listening on ${rt.url} (database: ${rt.ctx.db.kind})\n`);
     process.stdout.write(`  settings page: ${rt.url}/\n`);
   }
+  // Before "running", which supervisors and tests wait for.
+  if (rt.metricsUrl) process.stdout.write(`worker metrics: ${rt.metricsUrl}/metrics\n`);
   if (roles.worker) process.stdout.write(`delivery worker running (database: ${rt.ctx.db.kind})\n`);
   if (rt.bootstrapKey) {
     process.stdout.write(

@@ -1,10 +1,12 @@
-// Several worker processes on one PostgreSQL: 2,000 events, every one delivered, none twice.
+// Several worker processes on one PostgreSQL: 2,000 events, every one delivered, none twice, and
+// both workers deliver (each counts its own attempts on its /metrics listener).
 // PGlite is one process by design, so this runs in the PostgreSQL pass of the suite.
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver } from '../../helpers/receiver.js';
 import { spawnService, type Child } from '../../helpers/child.js';
 import { eventually } from '../../helpers/eventually.js';
+import { metricValue } from '../../helpers/metrics.js';
 
 const children: Child[] = [];
 let svc: TestService | undefined;
@@ -14,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('two workers on PostgreSQL', () => {
-  test('deliver 2,000 events with no double delivery', async () => {
+  test('deliver 2,000 events with no double delivery, shared by both workers', async () => {
     svc = await startService({ FORJINN_POLL_INTERVAL_MS: '200' }, { api: true, worker: false });
     const rx = await startReceiver();
     try {
@@ -32,6 +34,10 @@ describe('two workers on PostgreSQL', () => {
       expect(ids).toHaveLength(N);
       const { rows: by } = await svc.rt.ctx.db.pool.query<{ n: number }>(`select count(*)::int as n from attempts`);
       expect(by[0].n).toBe(N);
+      // Each worker serves its own /metrics; together they count every attempt, and each did some.
+      const counts = await Promise.all(children.map((c) => metricValue(c.metricsUrl!, 'forjinn_attempts_total', { outcome: 'success', transformer: 'generic' })));
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(N);
+      for (const n of counts) expect(n).toBeGreaterThan(0);
     } finally {
       await rx.close();
     }
