@@ -6,6 +6,7 @@ import type { AppContext } from '../../core/context.js';
 import { webhookHealth } from '../../services/webhooks/health.js';
 import { loadWebhook } from '../../services/webhooks/service.js';
 import { workspaceOf } from './auth.js';
+import { probeEvents } from '../../store/events.js';
 
 /**
  * /healthz answers within this, whatever the database does: a health check that waits out a
@@ -20,7 +21,7 @@ export function mountHealthz(app: Express, ctx: AppContext) {
     try {
       ctx.db.gate?.check(); // known not to answer: no need to ask
       // The events table, not just `select 1`: a lock on it (or a stall) stops ingest too.
-      const query = ctx.db.pool.query('select 1 from events limit 0');
+      const query = probeEvents(ctx.db.pool);
       query.catch(() => {}); // given up on after the budget: its late failure is not an error
       const late = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_BUDGET_MS} ms`)), HEALTH_BUDGET_MS);

@@ -4,7 +4,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { BusEvents } from '../../core/bus.js';
 import type { AppContext } from '../../core/context.js';
-import { getDelivery } from '../../services/delivery/log-queries.js';
+import { getDelivery } from '../../store/deliveries/index.js';
 import { getWebhookById, openRow, type Webhook } from '../../store/webhooks.js';
 import { escapeSlack, note, section } from './messages.js';
 import { slackOrigin, type SlackOrigin } from './queries.js';

@@ -2,6 +2,7 @@
 // oldest due delivery (read from the database at scrape time, so every process reports the truth).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../../store/database.js';
+import { queueDepth } from '../../store/deliveries/index.js';
 import type { AttemptRecord } from './attempt.js';
 
 export class Metrics {
@@ -31,15 +32,10 @@ export class Metrics {
       labelNames: ['state'],
       registers: [this.registry],
       async collect() {
-        const { rows } = await db.pool.query<{ due: number; waiting: number; oldest: number | null }>(
-          `select count(*) filter (where next_attempt_at <= now())::int as due,
-                  count(*) filter (where next_attempt_at > now())::int as waiting,
-                  extract(epoch from now() - min(next_attempt_at) filter (where next_attempt_at <= now()))::float8 as oldest
-           from deliveries where status = 'pending'`,
-        );
-        this.set({ state: 'due' }, rows[0].due);
-        this.set({ state: 'waiting' }, rows[0].waiting);
-        oldest.set(rows[0].oldest ?? 0);
+        const depth = await queueDepth(db.pool);
+        this.set({ state: 'due' }, depth.due);
+        this.set({ state: 'waiting' }, depth.waiting);
+        oldest.set(depth.oldest ?? 0);
       },
     });
     const oldest = new Gauge({ name: 'forjinn_oldest_due_delivery_seconds', help: 'Age of the oldest due delivery', registers: [this.registry] });

@@ -8,6 +8,8 @@ import { SAMPLE_EVENTS } from '../transformers/samples.js';
 import { EVENT_TYPES, type EventType } from '../transformers/types.js';
 import type { AppContext } from '../../core/context.js';
 import { withTransaction } from '../../store/database.js';
+import { insertTestEvent } from '../../store/events.js';
+import { insertTestDelivery } from '../../store/deliveries/index.js';
 import { prepareEvent } from '../ingest/ingest.js';
 import { parseInput } from '../../core/validate.js';
 import { getWebhookRow } from '../../store/webhooks.js';
@@ -33,18 +35,8 @@ export async function sendTest(engine: Engine, ctx: AppContext, workspace: { id:
   const ev = prepareEvent(sample, workspace.name, undefined, true);
 
   const deliveryId = await withTransaction(ctx.db, async (tx) => {
-    const { rows: evRows } = await tx.query<{ id: string }>(
-      `insert into events (workspace_id, external_id, event_type, payload, is_test, deliveries_count)
-       values ($1, $2, $3, $4, true, 1) returning id`,
-      [workspace.id, ev.id, ev.type, ev.payload],
-    );
-    // Leased from the start so no worker picks it up while this request sends it.
-    const { rows: dRows } = await tx.query<{ id: string }>(
-      `insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, next_attempt_at, locked_until, locked_by)
-       values ($1, $2, $3, $4, 1, now() + interval '10 minutes', now() + interval '10 minutes', 'send-test') returning id`,
-      [workspace.id, row.id, evRows[0].id, ev.type],
-    );
-    return dRows[0].id;
+    const eventId = await insertTestEvent(tx, workspace.id, ev.id, ev.type, ev.payload);
+    return insertTestDelivery(tx, workspace.id, row.id, eventId, ev.type);
   });
 
   const record = await runAttempt(engine.deps, prepared, {

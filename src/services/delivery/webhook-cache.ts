@@ -3,7 +3,7 @@
 import { getTransformer } from '../transformers/index.js';
 import type { Queryable } from '../../store/database.js';
 import type { Cipher } from '../../core/crypto.js';
-import { openRow, type WebhookRow } from '../../store/webhooks.js';
+import { getWebhookRows, openRow, type WebhookRow } from '../../store/webhooks.js';
 import type { PreparedWebhook } from './request.js';
 
 export interface CachedWebhook extends PreparedWebhook {
@@ -27,8 +27,7 @@ export class WebhookCache {
   async ensure(db: Queryable, wanted: Map<string, Date>): Promise<void> {
     const stale = [...wanted].filter(([id, at]) => (this.byId.get(id)?.updatedAt ?? -1) < at.getTime()).map(([id]) => id);
     if (stale.length === 0) return;
-    const { rows } = await db.query<WebhookRow>('select * from webhooks where id = any($1::uuid[])', [stale]);
-    for (const row of rows) this.byId.set(row.id, this.prepare(row));
+    for (const row of await getWebhookRows(db, stale)) this.byId.set(row.id, this.prepare(row));
   }
 
   prepare(row: WebhookRow): CachedWebhook {

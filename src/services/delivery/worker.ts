@@ -8,13 +8,13 @@ import PQueue from 'p-queue';
 import type { AppContext } from '../../core/context.js';
 import type { AttemptDeps } from './attempt.js';
 import { runAttempt } from './attempt.js';
-import { claimDue, closeUndeliverable, releaseLeases, type ClaimedRow, type HookCaps } from './claim.js';
+import { claimDue, closeUndeliverable, releaseLeases, type ClaimedRow, type HandedDelivery, type HookCaps, type LeasePlan } from '../../store/deliveries/index.js';
 import type { Sender } from './http.js';
 import type { ResultWriter } from './results.js';
 import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
 import type { Metrics } from './metrics.js';
 import { DatabaseUnavailableError } from '../../core/unavailable.js';
-import type { HandedDelivery, LeasePlan, LocalWorker } from './handoff.js';
+import type { LocalWorker } from './handoff.js';
 
 /** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
 const BUFFER_PER_SLOT = 4;

@@ -1,9 +1,10 @@
 // Health at a glance, for the settings page's list and for anyone watching a webhook over the
 // API: the last delivery that was tried, the failure streak, and how the last 24 hours went.
 // Read-only, and cheap by construction: both queries walk deliveries_webhook_log_idx
-// (webhook_id, created_at desc, id desc) from the newest row and stop early.
+// (webhook_id, created_at desc, id desc) from the newest row and stop early (store/deliveries).
 import type { Queryable } from '../../store/database.js';
 import type { Webhook } from '../../store/webhooks.js';
+import { lastAttemptedDelivery, recentStatusCounts } from '../../store/deliveries/index.js';
 
 /** The window the success rate covers. */
 export const HEALTH_WINDOW_HOURS = 24;
@@ -46,26 +47,8 @@ export interface WebhookHealth {
   };
 }
 
-interface LastRow {
-  id: string;
-  event_type: string;
-  status: string;
-  is_test: boolean;
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  last_attempt_at: Date | null;
-}
-
 async function lastDelivery(db: Queryable, webhookId: string) {
-  const { rows } = await db.query<LastRow>(
-    `select d.id, d.event_type, d.status, e.is_test, d.attempts, d.last_status_code, d.last_error, d.last_attempt_at
-     from deliveries d join events e on e.id = d.event_id
-     where d.webhook_id = $1 and d.attempts > 0
-     order by d.created_at desc, d.id desc limit 1`,
-    [webhookId],
-  );
-  const r = rows[0];
+  const r = await lastAttemptedDelivery(db, webhookId);
   if (!r) return null;
   return {
     id: r.id,
@@ -80,17 +63,7 @@ async function lastDelivery(db: Queryable, webhookId: string) {
 }
 
 async function window24h(db: Queryable, webhookId: string) {
-  const { rows } = await db.query<{ succeeded: number; failed: number; pending: number; total: number }>(
-    `select count(*) filter (where s.status = 'succeeded')::int as succeeded,
-       count(*) filter (where s.status = 'failed')::int as failed,
-       count(*) filter (where s.status = 'pending')::int as pending,
-       count(*)::int as total
-     from (select d.status from deliveries d join events e on e.id = d.event_id
-           where d.webhook_id = $1 and d.created_at > now() - make_interval(hours => $2) and not e.is_test
-           order by d.created_at desc, d.id desc limit $3) s`,
-    [webhookId, HEALTH_WINDOW_HOURS, HEALTH_SAMPLE_LIMIT],
-  );
-  const { succeeded, failed, pending, total } = rows[0];
+  const { succeeded, failed, pending, total } = await recentStatusCounts(db, webhookId, HEALTH_WINDOW_HOURS, HEALTH_SAMPLE_LIMIT);
   const finished = succeeded + failed;
   return {
     succeeded,
