@@ -1,7 +1,14 @@
-// Webhook rows in and out of the database; secrets are sealed here and nowhere else.
+// The webhooks table: rows in and out of the database; secrets are sealed here and nowhere else.
+// WebhookRow is the row as stored; Webhook the same row with its secrets opened.
 import type { Queryable } from './database.js';
 import type { Cipher } from '../core/crypto.js';
-import type { Filters } from '../services/webhooks/schema.js';
+
+/** Ids a webhook's deliveries are limited to; an empty or absent list matches every event (services/webhooks/schema.ts checks them). */
+export interface Filters {
+  chatflowIds?: string[];
+  agentIds?: string[];
+  datasetIds?: string[];
+}
 
 export interface WebhookRow {
   id: string;
@@ -103,6 +110,123 @@ export async function listWebhookRows(db: Queryable, workspaceId: string): Promi
     [workspaceId],
   );
   return rows;
+}
+
+/** What a webhook is saved with, in the clear (sealed by the statements below). */
+type Settings = Pick<
+  Webhook,
+  'url' | 'urlMasked' | 'events' | 'enabled' | 'description' | 'transformer' | 'transformerConfig' | 'template' | 'filters' | 'headers' | 'maxAttempts'
+>;
+
+function sealHeaders(cipher: Cipher, headers: Record<string, string>): string | null {
+  return Object.keys(headers).length ? cipher.encrypt(JSON.stringify(headers)) : null;
+}
+
+export async function insertWebhook(
+  tx: Queryable,
+  cipher: Cipher,
+  workspaceId: string,
+  s: Settings & { secret: string | null; origin?: Record<string, unknown> },
+): Promise<WebhookRow> {
+  const { rows } = await tx.query<WebhookRow>(
+    `insert into webhooks (workspace_id, url_enc, url_masked, secret_enc, events, enabled, description,
+       transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin)
+     values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb)
+     returning *`,
+    [
+      workspaceId,
+      cipher.encrypt(s.url),
+      s.urlMasked,
+      s.secret === null ? null : cipher.encrypt(s.secret),
+      s.events,
+      s.enabled,
+      s.description,
+      s.transformer,
+      cipher.encrypt(JSON.stringify(s.transformerConfig)),
+      s.template,
+      JSON.stringify(s.filters),
+      sealHeaders(cipher, s.headers),
+      s.maxAttempts,
+      s.origin ? JSON.stringify(s.origin) : null,
+    ],
+  );
+  return rows[0];
+}
+
+/**
+ * Saves every setting at once. `reenable` (enabled again by hand) starts the failure streak
+ * over; enabling clears why the service had disabled it.
+ */
+export async function updateWebhookSettings(tx: Queryable, cipher: Cipher, workspaceId: string, id: string, s: Settings, reenable: boolean): Promise<WebhookRow> {
+  const { rows } = await tx.query<WebhookRow>(
+    `update webhooks set url_enc = $3, url_masked = $4, events = $5::text[], enabled = $6, description = $7,
+       transformer = $8, transformer_config_enc = $9, template = $10, filters = $11::jsonb, headers_enc = $12,
+       max_attempts = $13, updated_at = now(),
+       failure_streak = case when $14 then 0 else failure_streak end,
+       disabled_reason = case when $6 then null else disabled_reason end,
+       disabled_at = case when $6 then null else disabled_at end
+     where id = $1 and workspace_id = $2 returning *`,
+    [
+      id,
+      workspaceId,
+      cipher.encrypt(s.url),
+      s.urlMasked,
+      s.events,
+      s.enabled,
+      s.description,
+      s.transformer,
+      cipher.encrypt(JSON.stringify(s.transformerConfig)),
+      s.template,
+      JSON.stringify(s.filters),
+      sealHeaders(cipher, s.headers),
+      s.maxAttempts,
+      reenable,
+    ],
+  );
+  return rows[0];
+}
+
+/** The webhooks of a workspace that are not deleted (its limit counts these). */
+export async function countWebhooks(tx: Queryable, workspaceId: string): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>('select count(*)::int as n from webhooks where workspace_id = $1 and deleted_at is null', [workspaceId]);
+  return rows[0].n;
+}
+
+/** Soft delete: the row stays for the request log; it takes no more deliveries. */
+export async function softDeleteWebhook(tx: Queryable, id: string): Promise<void> {
+  await tx.query('update webhooks set deleted_at = now(), enabled = false, updated_at = now() where id = $1', [id]);
+}
+
+/**
+ * A new signing secret; with `keepOld` the current one keeps signing beside it for
+ * `graceSeconds`. Answers until when the old one signs (null: it stopped now).
+ */
+export async function rotateWebhookSecret(tx: Queryable, cipher: Cipher, id: string, secret: string, keepOld: boolean, graceSeconds: number): Promise<Date | null> {
+  const { rows } = await tx.query<{ expires: Date | null }>(
+    `update webhooks set secret_enc = $2,
+       previous_secret_enc = case when $3 then secret_enc else null end,
+       previous_secret_expires_at = case when $3 then now() + make_interval(secs => $4) else null end,
+       updated_at = now()
+     where id = $1 returning previous_secret_expires_at as expires`,
+    [id, cipher.encrypt(secret), keepOld, graceSeconds],
+  );
+  return rows[0].expires;
+}
+
+/** A channel's subscription (a webhook made by /forjinn subscribe there), for its list. */
+export type Subscription = Pick<Webhook, 'id' | 'events' | 'filters' | 'enabled' | 'disabledReason'> & { user: string | null };
+
+/** The subscriptions made with /forjinn subscribe in one channel of one workspace, oldest first. */
+export async function channelSubscriptions(db: Queryable, workspaceId: string, channel: string): Promise<Subscription[]> {
+  const { rows } = await db.query<{ id: string; events: string[]; filters: Filters; enabled: boolean; disabled_reason: string | null; user: string | null }>(
+    `select id, events, filters, enabled, disabled_reason, origin->>'user' as user
+     from webhooks
+     where workspace_id = $1 and (origin->>'channel') = $2 and deleted_at is null and origin is not null
+       and origin->>'source' = 'slack' and origin->>'kind' = 'subscription'
+     order by created_at, id`,
+    [workspaceId, channel],
+  );
+  return rows.map((r) => ({ id: r.id, events: r.events, filters: r.filters ?? {}, enabled: r.enabled, disabledReason: r.disabled_reason, user: r.user }));
 }
 
 export function isUuid(s: string): boolean {

@@ -2,7 +2,7 @@
 import { listApiKeys, revokeApiKey } from '../../store/api-keys.js';
 import { createApiKey } from '../../services/auth/api-keys.js';
 import { CliError, parse, required } from './args.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { withContext } from './with-context.js';
 
 const CREATE = 'forjinn-webhooks api-key create --workspace <name> [--name <label>]';

@@ -1,7 +1,7 @@
 // rotate-master-key: re-encrypts every sealed value under a new master key, in one transaction.
 //
-// Sealed columns are found by name (every `*_enc` column of the schema), so a column a later
-// migration adds (the Slack app's, say) is rotated without this file knowing about it.
+// Sealed columns are found by name (every `*_enc` column of the schema: store/sealed-columns.ts),
+// so a column a later migration adds (the Slack app's, say) is rotated without this file knowing about it.
 //
 // The embedded default keeps its key in DATA_DIR/master.key. Order matters there: the new key is
 // written to master.key.next (flushed to disk) before any row changes, the rows are re-encrypted
@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import type pg from 'pg';
 import { loadConfig } from '../../core/config.js';
 import { withTransaction } from '../../store/database.js';
+import { countNotSealedUnder, replaceSealedValue, sealedColumns, sealedValues } from '../../store/sealed-columns.js';
 import { openContext } from '../../store/open.js';
 import { createCipher, loadMasterKey, masterKeyId, parseMasterKey, sealedKeyId, writeKeyFile, type Cipher } from '../../core/crypto.js';
 import { createLogger } from '../../core/log.js';
@@ -33,31 +34,13 @@ generated. Stop every forjinn-webhooks process using this database first.
 
 A run cut short can be run again: it finishes what the last one began.`;
 
-interface SealedColumn {
-  table: string;
-  column: string;
-}
-
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-async function sealedColumns(tx: pg.PoolClient): Promise<SealedColumn[]> {
-  const { rows } = await tx.query<SealedColumn>(
-    `select table_name as "table", column_name as "column" from information_schema.columns
-     where table_schema = current_schema() and column_name like '%\\_enc' escape '\\' and data_type = 'text'
-     order by table_name, column_name`,
-  );
-  return rows;
-}
-
 /** Re-seals every value not yet under `to`'s key; answers how many values each column had re-sealed. */
 export async function resealAll(tx: pg.PoolClient, from: Cipher, to: Cipher): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const { table, column } of await sealedColumns(tx)) {
-    const t = ident(table);
-    const c = ident(column);
-    const { rows } = await tx.query<{ v: string }>(`select distinct ${c} as v from ${t} where ${c} is not null`);
+  for (const col of await sealedColumns(tx)) {
+    const { table, column } = col;
     let n = 0;
-    for (const { v } of rows) {
+    for (const v of await sealedValues(tx, col)) {
       if (sealedKeyId(v) === to.keyId) continue; // already under the new key (a resumed run)
       let plain: string;
       try {
@@ -65,12 +48,11 @@ export async function resealAll(tx: pg.PoolClient, from: Cipher, to: Cipher): Pr
       } catch {
         throw new CliError(`${table}.${column}: a value sealed with an unknown master key (${sealedKeyId(v) ?? 'not a sealed value'}); nothing was changed`);
       }
-      const { rowCount } = await tx.query(`update ${t} set ${c} = $2 where ${c} = $1`, [v, to.encrypt(plain)]);
-      n += rowCount ?? 0;
+      n += await replaceSealedValue(tx, col, v, to.encrypt(plain));
     }
     // Nothing may be left under another key: the old key is about to be thrown away.
-    const { rows: left } = await tx.query<{ n: number }>(`select count(*)::int as n from ${t} where ${c} is not null and ${c} not like $1`, [`v1.${to.keyId}.%`]);
-    if (left[0].n > 0) throw new CliError(`${table}.${column}: ${left[0].n} values could not be re-encrypted; nothing was changed`);
+    const left = await countNotSealedUnder(tx, col, to.keyId);
+    if (left > 0) throw new CliError(`${table}.${column}: ${left} values could not be re-encrypted; nothing was changed`);
     counts.set(`${table}.${column}`, n);
   }
   return counts;

@@ -7,7 +7,7 @@ import type { AppContext } from '../../core/context.js';
 import { createLinkCode, LINK_CODE_TTL_S, LINK_USAGE } from '../../services/slack-links/link-codes.js';
 import { linkTeam, listLinks, unlinkTeam } from '../../services/slack-links/links.js';
 import { CliError, parse, required } from './args.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { cli, workspaceId } from './webhook-commands.js';
 import { withContext } from './with-context.js';
 

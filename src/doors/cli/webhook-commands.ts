@@ -4,7 +4,7 @@ import type { AppContext } from '../../core/context.js';
 import { ApiError } from '../../core/errors.js';
 import { createWebhook, deleteWebhook, listWebhooks } from '../../services/webhooks/service.js';
 import { CliError, parse, required } from './args.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { withContext } from './with-context.js';
 
 const ADD =

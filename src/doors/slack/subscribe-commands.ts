@@ -4,7 +4,7 @@
 // adds event types to it, like the GitHub app's `/github subscribe`.
 import { EVENT_TYPES } from '../../services/transformers/types.js';
 import { createWebhook, deleteWebhook, updateWebhook } from '../../services/webhooks/service.js';
-import type { CommandContext, CommandSpec } from './commands.js';
+import type { CommandContext, CommandSpec } from './command.js';
 import { escapeSlack, list, say, usageFor, USAGE, type Reply } from './messages.js';
 import { listFlag, parseFlags, UsageError } from './parse.js';
 import { channelSubscriptions, lastDeliveries, type Subscription } from './queries.js';

@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../../core/errors.js';
 import { isUuid } from '../../store/webhooks.js';
 import { createWebhook, deleteWebhook, listWebhooks, updateWebhook } from '../../services/webhooks/service.js';
 import { maskUrl } from '../../services/webhooks/url.js';
-import type { CommandContext, CommandSpec } from './commands.js';
+import type { CommandContext, CommandSpec } from './command.js';
 import { escapeSlack, list, say, usageFor, USAGE, webhookLine, type Reply } from './messages.js';
 import { last, listFlag, parseFlags, UsageError } from './parse.js';
 import { lastDeliveries, type SlackOrigin } from './queries.js';

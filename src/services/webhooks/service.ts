@@ -7,7 +7,19 @@ import type { AppContext } from '../../core/context.js';
 import { withTransaction, type Queryable } from '../../store/database.js';
 import { ApiError, invalid, notFound } from '../../core/errors.js';
 import { parseInput } from '../../core/validate.js';
-import { getWebhookRow, listWebhookRows, openRow, type Webhook, type WebhookRow } from '../../store/webhooks.js';
+import {
+  countWebhooks,
+  getWebhookRow,
+  insertWebhook,
+  listWebhookRows,
+  openRow,
+  rotateWebhookSecret,
+  softDeleteWebhook,
+  updateWebhookSettings,
+  type Webhook,
+} from '../../store/webhooks.js';
+import { lockWorkspace } from '../../store/workspaces.js';
+import { cancelPendingOfWebhook } from '../../store/deliveries/index.js';
 import {
   createWebhookSchema,
   patchWebhookSchema,
@@ -53,10 +65,10 @@ function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transform
  */
 async function checkRoom(tx: Queryable, ctx: Ctx, workspaceId: string): Promise<void> {
   const max = ctx.config.FORJINN_MAX_WEBHOOKS_PER_WORKSPACE;
-  await tx.query('select 1 from workspaces where id = $1 for no key update', [workspaceId]);
-  const { rows } = await tx.query<{ n: number }>('select count(*)::int as n from webhooks where workspace_id = $1 and deleted_at is null', [workspaceId]);
-  if (rows[0].n >= max) {
-    throw new ApiError('limit_exceeded', `this workspace has ${rows[0].n} webhooks, the limit (FORJINN_MAX_WEBHOOKS_PER_WORKSPACE=${max}); delete one first`);
+  await lockWorkspace(tx, workspaceId);
+  const n = await countWebhooks(tx, workspaceId);
+  if (n >= max) {
+    throw new ApiError('limit_exceeded', `this workspace has ${n} webhooks, the limit (FORJINN_MAX_WEBHOOKS_PER_WORKSPACE=${max}); delete one first`);
   }
 }
 
@@ -72,33 +84,25 @@ export async function createWebhook(
   await checkWebhookHost(input.url, ctx.config);
   const secret = input.secret === null ? null : (input.secret ?? generateSecret());
   const { cipher } = ctx;
-  const rows = await withTransaction(ctx.db, async (tx) => {
+  const row = await withTransaction(ctx.db, async (tx) => {
     await checkRoom(tx, ctx, workspaceId);
-    const { rows } = await tx.query<WebhookRow>(
-      `insert into webhooks (workspace_id, url_enc, url_masked, secret_enc, events, enabled, description,
-         transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin)
-       values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb)
-       returning *`,
-      [
-        workspaceId,
-        cipher.encrypt(input.url),
-        maskUrl(input.url),
-        secret === null ? null : cipher.encrypt(secret),
-        input.events,
-        input.enabled ?? true,
-        input.description ?? null,
-        input.transformer,
-        cipher.encrypt(JSON.stringify(input.transformerConfig)),
-        input.template ?? null,
-        JSON.stringify(input.filters),
-        Object.keys(input.headers).length ? cipher.encrypt(JSON.stringify(input.headers)) : null,
-        input.maxAttempts ?? null,
-        origin ? JSON.stringify(origin) : null,
-      ],
-    );
-    return rows;
+    return insertWebhook(tx, cipher, workspaceId, {
+      url: input.url,
+      urlMasked: maskUrl(input.url),
+      secret,
+      events: input.events,
+      enabled: input.enabled ?? true,
+      description: input.description ?? null,
+      transformer: input.transformer,
+      transformerConfig: input.transformerConfig,
+      template: input.template ?? null,
+      filters: input.filters,
+      headers: input.headers,
+      maxAttempts: input.maxAttempts ?? null,
+      origin,
+    });
   });
-  return { webhook: toView(openRow(rows[0], cipher)), secret };
+  return { webhook: toView(openRow(row, cipher)), secret };
 }
 
 export async function listWebhooks(ctx: Ctx, workspaceId: string): Promise<WebhookView[]> {
@@ -132,32 +136,27 @@ export async function updateWebhook(ctx: Ctx, workspaceId: string, id: string, r
     // Only when the target changes: an unlinked workspace can still disable or delete its webhook.
     if (patch.transformer !== undefined || patch.transformerConfig !== undefined) await checkSlackBotMode(tx, workspaceId, next);
     const reenable = patch.enabled === true && !current.enabled;
-    const { rows } = await tx.query<WebhookRow>(
-      `update webhooks set url_enc = $3, url_masked = $4, events = $5::text[], enabled = $6, description = $7,
-         transformer = $8, transformer_config_enc = $9, template = $10, filters = $11::jsonb, headers_enc = $12,
-         max_attempts = $13, updated_at = now(),
-         failure_streak = case when $14 then 0 else failure_streak end,
-         disabled_reason = case when $6 then null else disabled_reason end,
-         disabled_at = case when $6 then null else disabled_at end
-       where id = $1 and workspace_id = $2 returning *`,
-      [
-        id,
-        workspaceId,
-        ctx.cipher.encrypt(next.url),
-        maskUrl(next.url),
-        patch.events ?? current.events,
-        patch.enabled ?? current.enabled,
-        patch.description === undefined ? current.description : patch.description,
-        next.transformer,
-        ctx.cipher.encrypt(JSON.stringify(next.transformerConfig)),
-        next.template,
-        JSON.stringify(patch.filters ?? current.filters),
-        encryptHeaders(ctx, keepHidden(patch.headers, current.headers)),
-        patch.maxAttempts === undefined ? current.maxAttempts : patch.maxAttempts,
-        reenable,
-      ],
+    const row = await updateWebhookSettings(
+      tx,
+      ctx.cipher,
+      workspaceId,
+      id,
+      {
+        url: next.url,
+        urlMasked: maskUrl(next.url),
+        events: patch.events ?? current.events,
+        enabled: patch.enabled ?? current.enabled,
+        description: patch.description === undefined ? current.description : patch.description,
+        transformer: next.transformer,
+        transformerConfig: next.transformerConfig,
+        template: next.template,
+        filters: patch.filters ?? current.filters,
+        headers: keepHidden(patch.headers, current.headers),
+        maxAttempts: patch.maxAttempts === undefined ? current.maxAttempts : patch.maxAttempts,
+      },
+      reenable,
     );
-    return toView(openRow(rows[0], ctx.cipher));
+    return toView(openRow(row, ctx.cipher));
   });
 }
 
@@ -165,10 +164,6 @@ export async function updateWebhook(ctx: Ctx, workspaceId: string, id: string, r
 export function keepHidden<T>(next: Record<string, T> | undefined, current: Record<string, T>): Record<string, T> {
   if (!next) return current;
   return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, v === HIDDEN && k in current ? current[k] : v]));
-}
-
-function encryptHeaders(ctx: Ctx, headers: Record<string, string>): string | null {
-  return Object.keys(headers).length ? ctx.cipher.encrypt(JSON.stringify(headers)) : null;
 }
 
 /** Soft delete: the request log stays; pending deliveries become `cancelled`, not silently lost. */
@@ -179,13 +174,9 @@ export async function deleteWebhook(ctx: Ctx, workspaceId: string, id: string): 
     // (deliveries, then webhooks), so a delete racing a finished attempt does not deadlock on it.
     // A rarer collision (the writer disabling this webhook fails its pending deliveries too) can
     // still deadlock; withTransaction runs the victim again.
-    const { rowCount } = await tx.query(
-      `update deliveries set status = 'cancelled', completed_at = now(), last_error = 'webhook deleted'
-       where webhook_id = $1 and status = 'pending'`,
-      [id],
-    );
-    await tx.query('update webhooks set deleted_at = now(), enabled = false, updated_at = now() where id = $1', [id]);
-    return { cancelled: rowCount ?? 0 };
+    const cancelled = await cancelPendingOfWebhook(tx, id);
+    await softDeleteWebhook(tx, id);
+    return { cancelled };
   });
 }
 
@@ -200,14 +191,7 @@ export async function rotateSecret(
   return withTransaction(ctx.db, async (tx) => {
     const current = await loadWebhook(ctx, workspaceId, id, tx);
     const keepOld = current.secret !== null && input.graceSeconds > 0;
-    const { rows } = await tx.query<{ expires: Date | null }>(
-      `update webhooks set secret_enc = $2,
-         previous_secret_enc = case when $3 then secret_enc else null end,
-         previous_secret_expires_at = case when $3 then now() + make_interval(secs => $4) else null end,
-         updated_at = now()
-       where id = $1 returning previous_secret_expires_at as expires`,
-      [id, ctx.cipher.encrypt(secret), keepOld, input.graceSeconds],
-    );
-    return { secret, previousSecretExpiresAt: rows[0].expires?.toISOString() ?? null };
+    const expires = await rotateWebhookSecret(tx, ctx.cipher, id, secret, keepOld, input.graceSeconds);
+    return { secret, previousSecretExpiresAt: expires?.toISOString() ?? null };
   });
 }
