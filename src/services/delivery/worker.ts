@@ -8,7 +8,7 @@ import PQueue from 'p-queue';
 import type { AppContext } from '../../core/context.js';
 import type { AttemptDeps } from './attempt.js';
 import { runAttempt } from './attempt.js';
-import { claimDue, closeUndeliverable, releaseLeases, type ClaimedRow, type HandedDelivery, type HookCaps, type LeasePlan } from '../../store/deliveries/index.js';
+import { claimDue, closeUndeliverable, listenForDeliveries, releaseLeases, type ClaimedRow, type HandedDelivery, type HookCaps, type LeasePlan } from '../../store/deliveries/index.js';
 import type { Sender } from './http.js';
 import type { ResultWriter } from './results.js';
 import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
@@ -82,7 +82,7 @@ export class Worker implements LocalWorker {
     try {
       await client.connect();
       client.on('notification', () => this.wake());
-      await client.query('listen forjinn_deliveries');
+      await listenForDeliveries(client);
     } catch (err) {
       await client.end().catch(() => {});
       throw err;

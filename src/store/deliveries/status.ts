@@ -3,6 +3,7 @@
 // claimed and leased, given back, closed when its webhook went away, moved on by its attempt's
 // result, put back to pending (redeliver, recover), cancelled (webhook deleted) or failed
 // (webhook disabled).
+import type pg from 'pg';
 import type { Queryable } from '../database.js';
 import type { FinishedAttempt } from '../attempts.js';
 import type { NewEvent } from '../events.js';
@@ -116,6 +117,11 @@ export async function insertEventsWithDeliveries(
     values: [workspaceId, col((e) => e.id), col((e) => e.type), col((e) => e.payload), col((e) => e.chatflowId), col((e) => e.agentId), col((e) => e.datasetId), defaultAttempts, notify, ...leaseParams(plan)],
   });
   return rows;
+}
+
+/** Hears the ingest statement's NOTIFY (PostgreSQL only): new deliveries no worker was handed. */
+export async function listenForDeliveries(client: Pick<pg.ClientBase, 'query'>): Promise<void> {
+  await client.query('listen forjinn_deliveries');
 }
 
 /** Send Test's delivery (one attempt), beside its event. */
