@@ -3,7 +3,8 @@
 import type { AppContext } from '../../core/context.js';
 import { ApiError, invalid } from '../../core/errors.js';
 import { checkJsonDepth } from '../../core/validate.js';
-import { insertEvents, prepareEvent, type PreparedEvent } from './ingest.js';
+import { prepareEvent } from './ingest.js';
+import { insertEvents, type PreparedEvent } from './insert.js';
 import type { Dispatch } from '../delivery/handoff.js';
 
 export const MAX_BATCH_EVENTS = 500;

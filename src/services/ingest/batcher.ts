@@ -3,7 +3,7 @@
 // written at once, so nothing waits when the service is quiet; every caller still hears back
 // only after its own event is committed.
 import type { AppContext } from '../../core/context.js';
-import { insertEvents, type EventOutcome, type PreparedEvent } from './ingest.js';
+import { insertEvents, type EventOutcome, type PreparedEvent } from './insert.js';
 import { isDatabaseUnavailable } from '../../core/unavailable.js';
 import type { Dispatch } from '../delivery/handoff.js';
 

@@ -7,25 +7,13 @@ import { ApiError } from '../../core/errors.js';
 import { parseInput } from '../../core/validate.js';
 import { EVENT_SCHEMAS, eventTypeSchema } from './schemas.js';
 import { batcherFor } from './batcher.js';
-import type { EventType } from '../transformers/types.js';
+import type { PreparedEvent } from './insert.js';
 import type { Dispatch } from '../delivery/handoff.js';
-import { insertEventsWithDeliveries, type HandedDelivery, type IngestRow } from '../../store/deliveries/index.js';
-import { deliveryCounts } from '../../store/events.js';
 
 export interface IngestResult {
   /** 202 when created, 200 when the id was seen before. */
   status: 202 | 200;
   body: { id: string; deliveries: number; duplicate?: true };
-}
-
-export interface PreparedEvent {
-  id: string;
-  type: EventType;
-  payload: string;
-  chatflowId: string | null;
-  agentId: string | null;
-  datasetId: string | null;
-  isTest: boolean;
 }
 
 /** Validates an event body and builds the JSON exactly as it will be delivered. */
@@ -56,67 +44,6 @@ export function prepareEvent(raw: unknown, workspaceName: string, idempotencyKey
     datasetId: str(parsed.datasetId),
     isTest,
   };
-}
-
-/** The deliveries leased to the local worker, with their events' payloads (already in memory). */
-function handedRows(rows: IngestRow[], events: PreparedEvent[]): HandedDelivery[] {
-  const byId = new Map(events.map((e) => [e.id, e]));
-  const out: HandedDelivery[] = [];
-  for (const r of rows) {
-    if (!r.ids) continue;
-    const ev = byId.get(r.external_id)!;
-    r.ids.forEach((id, i) => out.push({ id, webhook_id: r.hooks![i], attempt_limit: r.limits![i], event_type: ev.type, payload: ev.payload, webhook_updated_at: r.versions![i] }));
-  }
-  return out;
-}
-
-export interface EventOutcome {
-  id: string;
-  deliveries: number;
-  /** The id was seen before (or earlier in the same batch): nothing new was stored. */
-  duplicate: boolean;
-  /** Deliveries leased to this process's worker (the rest wait for a claim). */
-  handed: number;
-}
-
-/** Writes events and their deliveries in one statement; one outcome per event, in order. */
-export async function insertEvents(
-  ctx: Pick<AppContext, 'db' | 'config'>,
-  { local }: Pick<Dispatch, 'local'>,
-  workspaceId: string,
-  events: PreparedEvent[],
-): Promise<EventOutcome[]> {
-  const db = ctx.db.pool;
-  // Attempts for webhooks without maxAttempts: the first one plus one per retry delay.
-  const defaultAttempts = ctx.config.FORJINN_RETRY_DELAYS.length + 1;
-  const notify = ctx.db.kind === 'postgres';
-  const plan = local?.plan(events.length) ?? null;
-  let rows: IngestRow[];
-  try {
-    // One statement for the whole batch (store/deliveries/status.ts), leasing to the local worker what it has room for.
-    rows = await insertEventsWithDeliveries(db, workspaceId, events, defaultAttempts, notify, plan);
-  } finally {
-    if (plan) local!.release(plan);
-  }
-  if (plan) local!.adopt(handedRows(rows, events));
-  const created = new Map(rows.map((r) => [r.external_id, r.deliveries]));
-  const handed = new Map(rows.map((r) => [r.external_id, r.ids?.length ?? 0]));
-  const missing = events.filter((e) => !created.has(e.id)).map((e) => e.id);
-  const existing = new Map<string, number>();
-  if (missing.length) {
-    for (const r of await deliveryCounts(db, workspaceId, missing)) existing.set(r.external_id, r.deliveries);
-  }
-  const seen = new Set<string>();
-  return events.map((e) => {
-    const first = created.has(e.id) && !seen.has(e.id);
-    seen.add(e.id);
-    return {
-      id: e.id,
-      deliveries: first ? created.get(e.id)! : (existing.get(e.id) ?? created.get(e.id) ?? 0),
-      duplicate: !first,
-      handed: first ? handed.get(e.id)! : 0,
-    };
-  });
 }
 
 export async function ingestEvent(

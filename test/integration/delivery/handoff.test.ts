@@ -3,7 +3,8 @@
 // rows are not, until their lease runs out.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
-import { insertEvents, prepareEvent } from '../../../src/services/ingest/ingest.js';
+import { prepareEvent } from '../../../src/services/ingest/ingest.js';
+import { insertEvents } from '../../../src/services/ingest/insert.js';
 import { claimDue, type HandedDelivery, type LeasePlan } from '../../../src/store/deliveries/index.js';
 import type { LocalWorker } from '../../../src/services/delivery/handoff.js';
 

@@ -6,7 +6,8 @@ import type { ServerResponse } from 'node:http';
 import { startService, type TestService } from '../../helpers/service.js';
 import { ok, startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
-import { insertEvents, prepareEvent } from '../../../src/services/ingest/ingest.js';
+import { prepareEvent } from '../../../src/services/ingest/ingest.js';
+import { insertEvents } from '../../../src/services/ingest/insert.js';
 
 let svc: TestService;
 let rx: Receiver;
