@@ -1,8 +1,8 @@
 // One attempt of one delivery, from render to the record the result writer stores. Shared by
 // the worker, Send Test and redeliver, so all three behave and log the same way.
 import type { RenderContext, Verdict } from '../transformers/types.js';
-import { classify, nextDelay, type SendResult } from './classify.js';
-import type { Sender } from './http.js';
+import { classify, nextDelay } from './retry-policy.js';
+import type { Sender, SendResult } from './http.js';
 import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
 import { keepHeaders, keepResponse, keepText, MAX_STORED_ERROR, MAX_STORED_REQUEST_BODY } from './stored.js';
 import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
@@ -65,7 +65,7 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     if (!(e instanceof RenderError)) throw e;
     result = { kind: 'error', reason: 'render_error', message: e.message, durationMs: 0 };
   }
-  const verdict = classify(result, p.transformer);
+  const verdict = classify(result, p.transformer.answers);
   let status: AttemptRecord['status'] = 'succeeded';
   let nextAttemptAt: Date | null = null;
   if (verdict.outcome === 'retry' && job.attempt < job.attemptLimit) {

@@ -1,10 +1,13 @@
 // Sending: undici with a keep-alive pool, connect and total timeouts, no redirects, and at most
 // 64 KiB of a response read (16 KiB kept).
 import { Agent, type Dispatcher } from 'undici';
-import type { SendResult } from './classify.js';
 
 export const READ_LIMIT = 64 * 1024;
 export const KEEP_LIMIT = 16 * 1024;
+
+export type SendResult =
+  | { kind: 'response'; status: number; headers: Record<string, string>; body: string; durationMs: number; bodyTruncated?: boolean }
+  | { kind: 'error'; reason: 'timeout' | 'network' | 'blocked_address' | 'render_error'; message: string; durationMs: number };
 
 export interface SenderOptions {
   timeoutMs: number;

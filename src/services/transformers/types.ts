@@ -1,6 +1,6 @@
 // The one interface every target format implements. The delivery engine alone sends, signs,
-// retries and logs; a transformer only validates its settings, renders a request body and,
-// where a target's answers need it, classifies the response.
+// retries and logs; a transformer only validates its settings, renders a request body and says,
+// as data, what its target's answers mean (src/services/delivery/retry-policy.ts applies it).
 
 export const EVENT_TYPES = [
   'flow_completed',
@@ -76,6 +76,37 @@ export type Verdict =
   | { outcome: 'refuse'; reason: string }
   | { outcome: 'disable'; reason: string };
 
+export type Outcome = Verdict['outcome'];
+
+/** One status, or a whole class of them ('4xx'); an exact status wins over its class. */
+export type StatusKey = number | '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
+
+/** What an answer's body says, read by the target (pure, no I/O). */
+export interface BodyReading {
+  /** Decides over every status rule: Slack's Web API answers 200 `{ok: false, error}`. */
+  outcome?: Outcome;
+  /** Vendor text for the reason (an error code, a message); URLs and tokens are cut out of it. */
+  detail?: string;
+  /** Seconds to wait, from the body (Discord's fractional `retry_after`); over the Retry-After header. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * What a target's answers mean, as data over the one shared table (retry-policy.ts): a status
+ * or class listed here wins over the shared table's entry of the same kind. `status: {}` takes
+ * the shared table as it is (2xx success, 408/425/429/5xx retry, 410 disable, other 4xx and 3xx
+ * refuse), so a new target never retries a 400 by accident.
+ */
+export interface AnswerRules {
+  /** Named in reasons: `HTTP 404 from Slack (channel_not_found): …`. Absent for a plain receiver. */
+  vendor?: string;
+  status: Readonly<Partial<Record<StatusKey, Outcome>>>;
+  /** The statuses whose retry waits for Retry-After; absent: every retry answer. */
+  retryAfterOn?: readonly number[];
+  /** Reads the body for a detail, a body-decided outcome or a wait. */
+  body?(response: TargetResponse): BodyReading | undefined;
+}
+
 /** One settings field, described for the web page's form and for GET /v1/transformers. */
 export interface ConfigField {
   name: string;
@@ -106,8 +137,8 @@ export interface Transformer<C = unknown> {
   /** Checks a custom template at save time against the fixtures of the subscribed event types
    *  (all five when `events` is absent or "*"); throws with line/column. */
   checkTemplate?(template: string, config: C, events?: readonly string[]): void;
-  /** Target-specific answers (Slack ok:false, Discord retry_after); undefined = the default rules. */
-  classify?(response: TargetResponse): Verdict | undefined;
+  /** What the target's answers mean: success, retry, refuse or disable (required: see AnswerRules). */
+  answers: AnswerRules;
 }
 
 export class TransformerError extends Error {

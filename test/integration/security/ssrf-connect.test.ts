@@ -4,7 +4,8 @@
 // the TEST-NET ranges appear only as answers that must be refused before any socket is opened.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { createSender, type Sender } from '../../../src/services/delivery/http.js';
-import { classify } from '../../../src/services/delivery/classify.js';
+import { classify } from '../../../src/services/delivery/retry-policy.js';
+import { generic } from '../../../src/services/transformers/generic/index.js';
 import { connectGuard, setResolver, type ResolvedAddress } from '../../../src/services/delivery/ssrf.js';
 import { parseCidrList } from '../../../src/core/net-ranges.js';
 import { startTwinServers, type TwinServers } from './twin-servers.js';
@@ -64,7 +65,7 @@ describe('rebinding', () => {
     const second = await send(`http://rebind.test:${twins.port}/b`);
     expect(second).toMatchObject({ kind: 'error', reason: 'blocked_address' });
     expect(second.kind === 'error' && second.message).toMatch(/rebind\.test \(127\.0\.0\.1\) is a loopback address/);
-    expect(classify(second)).toMatchObject({ outcome: 'refuse' });
+    expect(classify(second, generic.answers)).toMatchObject({ outcome: 'refuse' });
     expect(twins.internal).toEqual([]);
     expect(lookups).toEqual(['rebind.test', 'rebind.test']);
   });
@@ -127,7 +128,7 @@ describe('redirects', () => {
     try {
       const r = await send(`http://127.0.0.2:${twins.port}/hook`);
       expect(r).toMatchObject({ kind: 'response', status });
-      expect(classify(r)).toMatchObject({ outcome: 'retry', reason: expect.stringMatching(/redirect not followed/) });
+      expect(classify(r, generic.answers)).toMatchObject({ outcome: 'retry', reason: expect.stringMatching(/redirect not followed/) });
       expect(twins.internal).toEqual([]);
     } finally {
       twins.respond((_req, res) => void res.writeHead(200).end('ok'));

@@ -1,9 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { classify, MAX_RETRY_AFTER_MS, nextDelay, parseRetryAfter, retryDelay, type SendResult } from '../../../src/services/delivery/classify.js';
+import { classify as classifyBy, MAX_RETRY_AFTER_MS, nextDelay, parseRetryAfter, retryDelay } from '../../../src/services/delivery/retry-policy.js';
+import type { SendResult } from '../../../src/services/delivery/http.js';
+import { TRANSFORMERS } from '../../../src/services/transformers/index.js';
+import type { AnswerRules } from '../../../src/services/transformers/types.js';
 
-const res = (status: number, headers: Record<string, string> = {}): SendResult => ({ kind: 'response', status, headers, body: '', durationMs: 5 });
+const res = (status: number, headers: Record<string, string> = {}, body = ''): SendResult => ({ kind: 'response', status, headers, body, durationMs: 5 });
+/** The generic HTTPS target's rules: the engine's documented table (docs/delivery.md). */
+const classify = (result: SendResult) => classifyBy(result, TRANSFORMERS.generic.answers);
 
-describe('classify', () => {
+describe('classify (generic HTTPS receiver)', () => {
   test.each([
     [200, 'success'],
     [201, 'success'],
@@ -74,10 +79,41 @@ describe('classify', () => {
     expect(nextDelay({ outcome: 'retry', reason: 'x', retryAfterMs: 10 * MAX_RETRY_AFTER_MS }, schedule, 1, half)).toBe(MAX_RETRY_AFTER_MS);
   });
 
-  test('a transformer may claim a response first', () => {
-    const t = { classify: () => ({ outcome: 'refuse' as const, reason: 'invalid_blocks' }) };
-    expect(classify(res(200), t)).toEqual({ outcome: 'refuse', reason: 'invalid_blocks' });
-    expect(classify(res(200), { classify: () => undefined }).outcome).toBe('success');
+});
+
+describe('one table, a target\'s rules over it', () => {
+  test('a target that names no status gets the shared table: a 400 is refused, never retried', () => {
+    const bare: AnswerRules = { status: {} };
+    expect(classifyBy(res(400), bare).outcome).toBe('refuse');
+    expect(classifyBy(res(422), bare).outcome).toBe('refuse');
+    expect(classifyBy(res(302), bare).outcome).toBe('refuse');
+    expect(classifyBy(res(410), bare).outcome).toBe('disable');
+    expect(classifyBy(res(408), bare).outcome).toBe('retry');
+    expect(classifyBy(res(503), bare).outcome).toBe('retry');
+    expect(classifyBy(res(204), bare).outcome).toBe('success');
+  });
+
+  test('an exact status wins over a class; the target wins over the shared table at the same level', () => {
+    const rules: AnswerRules = { status: { '4xx': 'retry', 404: 'disable', '2xx': 'refuse' } };
+    expect(classifyBy(res(400), rules).outcome).toBe('retry'); // the target's class over the shared class
+    expect(classifyBy(res(404), rules).outcome).toBe('disable'); // the target's exact status
+    expect(classifyBy(res(410), rules).outcome).toBe('disable'); // the shared exact 410 over the target's class
+    expect(classifyBy(res(201), rules).outcome).toBe('refuse');
+  });
+
+  test('the body may decide, name a detail (cleaned of tokens) and a wait', () => {
+    const rules: AnswerRules = {
+      vendor: 'Chat',
+      status: {},
+      body: (r) => (r.body === 'later' ? { outcome: 'retry', retryAfterSeconds: 1.5 } : { outcome: 'refuse', detail: 'bad https://x.example/T0/secretsecret' }),
+    };
+    expect(classifyBy(res(200, { 'retry-after': '9' }, 'later'), rules)).toEqual({ outcome: 'retry', reason: 'HTTP 200 from Chat', retryAfterMs: 1500 });
+    expect(classifyBy(res(200), rules)).toEqual({ outcome: 'refuse', reason: 'HTTP 200 from Chat (bad [url]): the message was refused; not retrying' });
+  });
+
+  test('Retry-After is read on every retry answer unless the rules name the statuses', () => {
+    expect(classifyBy(res(500, { 'Retry-After': '7' }), { status: {} })).toMatchObject({ retryAfterMs: 7000 });
+    expect(classify(res(500, { 'retry-after': '7' }))).toEqual({ outcome: 'retry', reason: 'HTTP 500' });
   });
 });
 

@@ -1,11 +1,11 @@
 // Discord: an execute-webhook request with one embed, mentions disabled, and `wait=true` so
 // Discord answers 200 with the message (a failure to post is then an error status, not a 204).
 import { z } from 'zod';
-import { classifyByStatus, header, jsonBody, MAX_RETRY_AFTER_MS, parseRetryAfter, verdict, type Outcome } from '../shared/classify.js';
+import { jsonBody } from '../shared/answer-body.js';
 import { parseSettings, withQuery } from '../shared/config.js';
 import { viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
-import { TransformerError, type Rendered, type TargetResponse, type Transformer, type Verdict } from '../types.js';
+import { TransformerError, type AnswerRules, type Rendered, type Transformer } from '../types.js';
 import { buildEmbed } from './embed.js';
 
 export interface DiscordConfig {
@@ -42,29 +42,26 @@ const schema = z.strictObject({
 const DISCORD_HOSTS = new Set(['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com']);
 
 // https://discord.com/developers/docs/topics/opcodes-and-status-codes#http
-const STATUS: Readonly<Record<number, Outcome>> = {
-  200: 'success', // with wait=true
-  204: 'success', // without wait
-  400: 'refuse', // the body was rejected (code 50035 Invalid Form Body, …)
-  401: 'disable', // token invalid
-  403: 'disable', // missing access
-  404: 'disable', // code 10015 Unknown Webhook: deleted. Calling dead webhooks gets the IP banned.
-  429: 'retry',
+const ANSWERS: AnswerRules = {
+  vendor: 'Discord',
+  status: {
+    200: 'success', // with wait=true
+    204: 'success', // without wait
+    400: 'refuse', // the body was rejected (code 50035 Invalid Form Body, …): it never will be accepted
+    401: 'disable', // token invalid
+    403: 'disable', // missing access
+    404: 'disable', // code 10015 Unknown Webhook: deleted. Calling dead webhooks gets the IP banned.
+    429: 'retry',
+  },
+  body(response) {
+    const body = jsonBody(response) as { message?: unknown; code?: unknown; retry_after?: unknown } | undefined;
+    const message = typeof body?.message === 'string' ? body.message : undefined;
+    const detail = message && typeof body?.code === 'number' ? `${message}, code ${body.code}` : message;
+    // A 429's retry_after is in seconds with a fraction, and is more precise than the header.
+    const retryAfterSeconds = typeof body?.retry_after === 'number' ? body.retry_after : undefined;
+    return { detail, retryAfterSeconds };
+  },
 };
-
-function classifyDiscord(response: TargetResponse): Verdict {
-  const body = jsonBody(response) as { message?: unknown; code?: unknown; retry_after?: unknown } | undefined;
-  const message = typeof body?.message === 'string' ? body.message : undefined;
-  const detail = message && typeof body?.code === 'number' ? `${message}, code ${body.code}` : message;
-  if (response.status === 429) {
-    // The body's retry_after is in seconds with a fraction, and is more precise than the header.
-    const seconds = typeof body?.retry_after === 'number' && body.retry_after >= 0 ? body.retry_after : undefined;
-    const retryAfterMs =
-      seconds !== undefined ? Math.min(MAX_RETRY_AFTER_MS, Math.ceil(seconds * 1000)) : parseRetryAfter(header(response, 'retry-after'));
-    return verdict('Discord', response, 'retry', detail, retryAfterMs);
-  }
-  return classifyByStatus('Discord', response, STATUS, detail);
-}
 
 loadDefaultTemplates('discord');
 
@@ -124,5 +121,5 @@ export const discord: Transformer<DiscordConfig> = {
     checkTemplateSource('discord', template, undefined, events);
   },
 
-  classify: classifyDiscord,
+  answers: ANSWERS,
 };

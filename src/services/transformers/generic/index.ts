@@ -5,7 +5,7 @@ import { parseSettings } from '../shared/config.js';
 import { describeTemplateError } from '../shared/template-errors.js';
 import { RenderTooLarge } from '../shared/render-budget.js';
 import { checkTemplateSource, runTemplate } from '../shared/templates.js';
-import { TransformerError, type ForjinnEvent, type RenderContext, type Rendered, type Transformer } from '../types.js';
+import { TransformerError, type AnswerRules, type ForjinnEvent, type RenderContext, type Rendered, type Transformer } from '../types.js';
 
 export type GenericConfig = Record<string, never>;
 
@@ -15,6 +15,16 @@ const schema = z.strictObject({});
 function eventJson(event: ForjinnEvent, ctx: RenderContext): string {
   return JSON.stringify(ctx.test ? { ...event, test: true } : event);
 }
+
+/**
+ * A plain receiver may be mid-deploy or misconfigured for a while: redirects (not followed) and
+ * every 4xx but 410 are retried on the schedule, and Retry-After is read on 429 and 503
+ * (docs/delivery.md, "Retries"). The rest is the shared table: 2xx success, 410 disables.
+ */
+const ANSWERS: AnswerRules = {
+  status: { '3xx': 'retry', '4xx': 'retry' },
+  retryAfterOn: [429, 503],
+};
 
 /** A template's output is sent as it is (the bytes the receiver verifies), but must be JSON. */
 function requireJson(text: string): void {
@@ -61,4 +71,6 @@ export const generic: Transformer<GenericConfig> = {
   checkTemplate(template, _config, events) {
     checkTemplateSource('generic', template, requireJson, events);
   },
+
+  answers: ANSWERS,
 };

@@ -1,7 +1,7 @@
 // Google Chat incoming webhooks: `{text, cardsV2}`, optionally threaded by a key rendered from
 // the event (e.g. one thread per chatflow).
 import { z } from 'zod';
-import { classifyByStatus, jsonBody, type Outcome } from '../shared/classify.js';
+import { jsonBody } from '../shared/answer-body.js';
 import { parseSettings, withQuery } from '../shared/config.js';
 import { viewEvent } from '../shared/event-view.js';
 import { describeTemplateError } from '../shared/template-errors.js';
@@ -10,12 +10,11 @@ import { SAMPLE_EVENTS } from '../samples.js';
 import {
   EVENT_TYPES,
   TransformerError,
+  type AnswerRules,
   type ForjinnEvent,
   type RenderContext,
   type Rendered,
-  type TargetResponse,
   type Transformer,
-  type Verdict,
 } from '../types.js';
 import { buildMessage } from './message.js';
 
@@ -46,20 +45,21 @@ const schema = z.strictObject({
 });
 
 // https://developers.google.com/workspace/chat/api/reference/rest (google.rpc error codes)
-const STATUS: Readonly<Record<number, Outcome>> = {
-  200: 'success',
-  400: 'refuse', // INVALID_ARGUMENT: this card or text was rejected
-  401: 'disable', // the key/token in the URL is no longer valid
-  403: 'disable', // PERMISSION_DENIED: the webhook was removed from the space
-  404: 'disable', // NOT_FOUND: the space is gone
-  429: 'retry', // 60 messages a minute per space, shared by every sender
+const ANSWERS: AnswerRules = {
+  vendor: 'Google Chat',
+  status: {
+    200: 'success',
+    400: 'refuse', // INVALID_ARGUMENT: this card or text was rejected, and always will be
+    401: 'disable', // the key/token in the URL is no longer valid
+    403: 'disable', // PERMISSION_DENIED: the webhook was removed from the space
+    404: 'disable', // NOT_FOUND: the space is gone
+    429: 'retry', // 60 messages a minute per space, shared by every sender
+  },
+  body(response) {
+    const body = jsonBody(response) as { error?: { status?: unknown } } | undefined;
+    return { detail: typeof body?.error?.status === 'string' ? body.error.status : undefined };
+  },
 };
-
-function classifyGoogleChat(response: TargetResponse): Verdict {
-  const body = jsonBody(response) as { error?: { status?: unknown } } | undefined;
-  const status = typeof body?.error?.status === 'string' ? body.error.status : undefined;
-  return classifyByStatus('Google Chat', response, STATUS, status);
-}
 
 loadDefaultTemplates('google-chat');
 
@@ -137,5 +137,5 @@ export const googleChat: Transformer<GoogleChatConfig> = {
     checkTemplateSource('google-chat', template, undefined, events);
   },
 
-  classify: classifyGoogleChat,
+  answers: ANSWERS,
 };

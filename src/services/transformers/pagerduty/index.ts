@@ -2,12 +2,12 @@
 // resolves it, and other events are informational alerts. The URL is the webhook's own (the
 // default suggested is the public endpoint; EU accounts use events.eu.pagerduty.com).
 import { z } from 'zod';
-import { classifyByStatus, jsonBody, type Outcome } from '../shared/classify.js';
+import { jsonBody } from '../shared/answer-body.js';
 import { parseSettings } from '../shared/config.js';
 import { viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
 import { oneLine } from '../shared/text.js';
-import { TransformerError, type Rendered, type TargetResponse, type Transformer, type Verdict } from '../types.js';
+import { TransformerError, type AnswerRules, type Rendered, type Transformer } from '../types.js';
 import { PAGERDUTY_SEVERITIES, payload, plan, type Severity } from './event.js';
 
 export interface PagerDutyConfig {
@@ -34,18 +34,21 @@ const schema = z.strictObject({
 });
 
 // https://developer.pagerduty.com/docs/events-api-v2/overview/#response-codes--retry-logic
-const STATUS: Readonly<Record<number, Outcome>> = {
-  202: 'success',
-  400: 'refuse', // invalid event: retrying the same body cannot help
-  429: 'retry', // about 120 events a minute per routing key
+// Nothing disables: a routing key has no "gone" answer but the shared 410.
+const ANSWERS: AnswerRules = {
+  vendor: 'PagerDuty',
+  status: {
+    202: 'success',
+    400: 'refuse', // invalid event: retrying the same body cannot help
+    429: 'retry', // about 120 events a minute per routing key
+  },
+  body(response) {
+    const body = jsonBody(response) as { message?: unknown; errors?: unknown } | undefined;
+    const message = typeof body?.message === 'string' ? body.message : undefined;
+    const first = Array.isArray(body?.errors) && typeof body.errors[0] === 'string' ? body.errors[0] : undefined;
+    return { detail: [message, first].filter(Boolean).join(': ') || undefined };
+  },
 };
-
-function classifyPagerDuty(response: TargetResponse): Verdict {
-  const body = jsonBody(response) as { message?: unknown; errors?: unknown } | undefined;
-  const message = typeof body?.message === 'string' ? body.message : undefined;
-  const first = Array.isArray(body?.errors) && typeof body.errors[0] === 'string' ? body.errors[0] : undefined;
-  return classifyByStatus('PagerDuty', response, STATUS, [message, first].filter(Boolean).join(': ') || undefined);
-}
 
 /** An empty summary is refused by PagerDuty; a template that renders one is not used. */
 function requireSummary(text: string): void {
@@ -116,5 +119,5 @@ export const pagerduty: Transformer<PagerDutyConfig> = {
     checkTemplateSource('pagerduty', template, requireSummary, events);
   },
 
-  classify: classifyPagerDuty,
+  answers: ANSWERS,
 };

@@ -6,7 +6,7 @@ import { viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
 import { TransformerError, type Rendered, type Transformer } from '../types.js';
 import { buildMessage } from './blocks.js';
-import { classifySlack } from './classify.js';
+import { SLACK_ANSWERS } from './answers.js';
 
 export interface SlackConfig {
   /** Bot mode: post to this channel with SLACK_BOT_TOKEN instead of the incoming webhook. */
@@ -98,5 +98,5 @@ export const slack: Transformer<SlackConfig> = {
     checkTemplateSource('slack', template, undefined, events);
   },
 
-  classify: classifySlack,
+  answers: SLACK_ANSWERS,
 };

@@ -1,11 +1,11 @@
 // Microsoft Teams through a Power Automate Workflows webhook ("Post to a channel when a webhook
 // request is received"): one Adaptive Card 1.4 per message.
 import { z } from 'zod';
-import { classifyByStatus, jsonBody, type Outcome } from '../shared/classify.js';
+import { jsonBody } from '../shared/answer-body.js';
 import { parseSettings } from '../shared/config.js';
 import { viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
-import { TransformerError, type Rendered, type TargetResponse, type Transformer, type Verdict } from '../types.js';
+import { TransformerError, type AnswerRules, type Rendered, type Transformer } from '../types.js';
 import { buildCard } from './card.js';
 
 export type TeamsConfig = Record<string, never>;
@@ -14,22 +14,23 @@ const schema = z.strictObject({});
 
 // What Power Automate Workflows answers (docs/transformers.md, "Teams"). A 202 only means the flow
 // accepted the request; it posts the card a moment later.
-const STATUS: Readonly<Record<number, Outcome>> = {
-  200: 'success',
-  202: 'success',
-  400: 'refuse', // the flow rejected this body (schema mismatch, a card it cannot post)
-  413: 'refuse', // over the size limit
-  401: 'disable', // the sig= in the URL no longer matches: the flow was recreated
-  403: 'disable', // the flow was turned off or its owner lost access
-  404: 'disable', // the flow was deleted
-  429: 'retry', // about 4 requests a second per flow
+const ANSWERS: AnswerRules = {
+  vendor: 'Teams',
+  status: {
+    200: 'success',
+    202: 'success',
+    400: 'refuse', // the flow rejected this body (schema mismatch, a card it cannot post)
+    413: 'refuse', // over the size limit
+    401: 'disable', // the sig= in the URL no longer matches: the flow was recreated
+    403: 'disable', // the flow was turned off or its owner lost access
+    404: 'disable', // the flow was deleted
+    429: 'retry', // about 4 requests a second per flow
+  },
+  body(response) {
+    const body = jsonBody(response) as { error?: { code?: unknown } } | undefined;
+    return { detail: typeof body?.error?.code === 'string' ? body.error.code : undefined };
+  },
 };
-
-function classifyTeams(response: TargetResponse): Verdict {
-  const body = jsonBody(response) as { error?: { code?: unknown } } | undefined;
-  const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
-  return classifyByStatus('Teams', response, STATUS, code);
-}
 
 /** Office 365 connectors (MessageCard) are retired; their URLs accept nothing now. */
 function isOffice365Connector(url: URL): boolean {
@@ -83,5 +84,5 @@ export const teams: Transformer<TeamsConfig> = {
     checkTemplateSource('teams', template, undefined, events);
   },
 
-  classify: classifyTeams,
+  answers: ANSWERS,
 };

@@ -1,13 +1,13 @@
 // Slack answers in two dialects. Incoming webhooks use HTTP statuses with a bare code as the
 // body (`invalid_blocks`). The Web API (bot mode, chat.postMessage) answers 200 with JSON
-// `{ok:false, error}`. classify only sees the response, so the body tells the dialects apart.
-import { bodyCode, classifyByStatus, header, jsonBody, parseRetryAfter, verdict, type Outcome } from '../shared/classify.js';
-import type { TargetResponse, Verdict } from '../types.js';
+// `{ok:false, error}`. The rules only see the response, so the body tells the dialects apart.
+import { bodyCode, jsonBody } from '../shared/answer-body.js';
+import type { AnswerRules, BodyReading, TargetResponse } from '../types.js';
 
 const VENDOR = 'Slack';
 
 // https://api.slack.com/messaging/webhooks#handling_errors
-const WEBHOOK_STATUS: Readonly<Record<number, Outcome>> = {
+const WEBHOOK_STATUS: AnswerRules['status'] = {
   200: 'success',
   400: 'refuse', // invalid_payload, invalid_blocks, no_text: this message can never be posted
   401: 'disable', // not sent by Slack today; an auth failure means the URL no longer works
@@ -45,16 +45,16 @@ function apiAnswer(response: TargetResponse): ApiAnswer | undefined {
   return { ok, error: typeof error === 'string' ? error : undefined };
 }
 
-export function classifySlack(response: TargetResponse): Verdict {
+/** The Web API's answer decides by its `error`, whatever the status; an incoming webhook's by its status. */
+function readBody(response: TargetResponse): BodyReading {
   const api = apiAnswer(response);
-  if (!api) return classifyByStatus(VENDOR, response, WEBHOOK_STATUS, bodyCode(response.body));
-
+  if (!api) return { detail: bodyCode(response.body) };
   if (api.ok && response.status >= 200 && response.status < 300) return { outcome: 'success' };
   const code = api.error ?? (api.ok ? undefined : 'unknown_error');
-  if (response.status === 429 || (code && BOT_RETRY.has(code)) || response.status >= 500) {
-    return verdict(VENDOR, response, 'retry', code, parseRetryAfter(header(response, 'retry-after')));
-  }
-  if (code && BOT_DISABLE.has(code)) return verdict(VENDOR, response, 'disable', code);
+  if (response.status === 429 || (code && BOT_RETRY.has(code)) || response.status >= 500) return { outcome: 'retry', detail: code };
+  if (code && BOT_DISABLE.has(code)) return { outcome: 'disable', detail: code };
   // invalid_blocks, msg_too_long, msg_blocks_too_long, …: this message is wrong, not the webhook.
-  return verdict(VENDOR, response, 'refuse', code);
+  return { outcome: 'refuse', detail: code };
 }
+
+export const SLACK_ANSWERS: AnswerRules = { vendor: VENDOR, status: WEBHOOK_STATUS, body: readBody };
