@@ -18,6 +18,16 @@ export interface AttemptJob {
   trigger: 'auto' | 'test' | 'redeliver';
 }
 
+/**
+ * Something to know about an attempt besides its outcome, stored after the reason in `error`:
+ * a custom template that failed (the default was sent; counted in /metrics), fields cut to fit the
+ * target, an answer whose body could not be read whole (the status still decided).
+ */
+export interface AttemptNote {
+  kind: 'template' | 'truncated' | 'response_body';
+  text: string;
+}
+
 export interface AttemptRecord {
   deliveryId: string;
   webhookId: string;
@@ -34,7 +44,9 @@ export interface AttemptRecord {
   /** As stored: body and headers within their bounds, bodyTruncated when the answer was longer. */
   response: (Extract<SendResult, { kind: 'response' }> & { bodyTruncated: boolean }) | null;
   durationMs: number;
+  /** The verdict's reason, then the notes' texts. */
   error: string | null;
+  notes: AttemptNote[];
   at: Date;
   /** For Send Test's answer only, never stored: the headers as the workspace may see them
    *  (redactHeaders 'as-sent': signatures shown, the operator's credentials not) and the body sent. */
@@ -73,9 +85,12 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     const delay = nextDelay(verdict, deps.retryDelays, job.attempt);
     nextAttemptAt = new Date(now + result.durationMs + delay);
   } else if (verdict.outcome !== 'success') status = 'failed';
-  const notes = [wire?.templateError ? `template error, default sent: ${wire.templateError}` : null, wire?.truncated.length ? `truncated: ${wire.truncated.join(', ')}` : null];
+  const notes: AttemptNote[] = [];
+  if (wire?.templateError) notes.push({ kind: 'template', text: `template error, default sent: ${wire.templateError}` });
+  if (wire?.truncated.length) notes.push({ kind: 'truncated', text: `truncated: ${wire.truncated.join(', ')}` });
+  if (result.kind === 'response' && result.bodyError) notes.push({ kind: 'response_body', text: `answer body not read whole (${result.bodyError})` });
   const error = verdict.outcome === 'success' ? null : verdict.reason;
-  const errorText = [error, ...notes].filter(Boolean).join('; ');
+  const errorText = [error, ...notes.map((n) => n.text)].filter(Boolean).join('; ');
   const storedBody = keepText(hideValues(wire?.body ?? '', secretSettingValues(p.transformer, p.config, p.webhook.transformerConfig)), MAX_STORED_REQUEST_BODY);
   return {
     deliveryId: job.deliveryId,
@@ -93,6 +108,7 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     response: result.kind === 'response' ? keepResponse(result) : null,
     durationMs: result.durationMs,
     error: errorText === '' ? null : keepText(errorText, MAX_STORED_ERROR).text,
+    notes,
     at,
     asSent: wire ? { headers: redactHeaders(wire.headers, p.webhook.headers, 'as-sent'), body: wire.body } : null,
   };

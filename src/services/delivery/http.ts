@@ -1,12 +1,24 @@
 // Sending: undici with a keep-alive pool, connect and total timeouts, no redirects, and at most
-// 64 KiB of a response read (16 KiB kept).
+// 64 KiB of a response read (16 KiB kept). Once a status line and headers have arrived the result
+// is that answer: a body that then fails to arrive whole (a 204 with a body, a reset, a body still
+// trickling at the timeout) is noted with it, and the status decides (retry-policy.ts).
 import { Agent, type Dispatcher } from 'undici';
 
 export const READ_LIMIT = 64 * 1024;
 export const KEEP_LIMIT = 16 * 1024;
 
 export type SendResult =
-  | { kind: 'response'; status: number; headers: Record<string, string>; body: string; durationMs: number; bodyTruncated?: boolean }
+  | {
+      kind: 'response';
+      status: number;
+      headers: Record<string, string>;
+      /** What was read of the body, at most KEEP_LIMIT. */
+      body: string;
+      durationMs: number;
+      bodyTruncated?: boolean;
+      /** Why the body was not read whole, when it was not: the answer still counts. */
+      bodyError?: string;
+    }
   | { kind: 'error'; reason: 'timeout' | 'network' | 'blocked_address' | 'render_error'; message: string; durationMs: number };
 
 export interface SenderOptions {
@@ -27,21 +39,28 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
   return out;
 }
 
-/** `cut`: the answer was longer than what is kept (the request log says so). */
-async function readLimited(body: Dispatcher.ResponseData['body']): Promise<{ text: string; cut: boolean }> {
+/** `cut`: the answer was longer than what is kept (the request log says so). `error`: the read failed after what was kept. */
+async function readLimited(body: Dispatcher.ResponseData['body']): Promise<{ text: string; cut: boolean; error?: string }> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk as Buffer);
-    total += (chunk as Buffer).length;
-    if (total >= READ_LIMIT) break; // leaving the loop destroys the stream: the rest is never read
+  let error: string | undefined;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer);
+      total += (chunk as Buffer).length;
+      if (total >= READ_LIMIT) break; // leaving the loop destroys the stream: the rest is never read
+    }
+  } catch (err) {
+    const { reason, message } = errorReason(err);
+    error = `${reason}: ${message}`;
   }
-  return { text: Buffer.concat(chunks).subarray(0, KEEP_LIMIT).toString('utf8'), cut: total > KEEP_LIMIT };
+  return { text: Buffer.concat(chunks).subarray(0, KEEP_LIMIT).toString('utf8'), cut: total > KEEP_LIMIT, ...(error ? { error } : {}) };
 }
 
 function errorReason(err: unknown): { reason: 'timeout' | 'network' | 'blocked_address'; message: string } {
-  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e.code ?? e.cause?.code ?? '';
+  const e = err as { code?: unknown; name?: string; message?: string; cause?: { code?: unknown; message?: string } };
+  // A DOMException's code is a number (23 for a timeout), not a name worth showing.
+  const code = [e.code, e.cause?.code].find((c): c is string => typeof c === 'string') ?? '';
   if (code === 'FORJINN_BLOCKED_ADDRESS' || e.cause?.code === 'FORJINN_BLOCKED_ADDRESS') {
     return { reason: 'blocked_address', message: e.cause?.message ?? e.message ?? 'address not allowed' };
   }
@@ -71,8 +90,9 @@ export function createSender(opts: SenderOptions): Sender {
           body,
           signal: AbortSignal.timeout(opts.timeoutMs),
         });
-        const { text, cut } = await readLimited(res.body);
-        return { kind: 'response', status: res.statusCode, headers: flatHeaders(res.headers), body: text, bodyTruncated: cut, durationMs: ms() };
+        const { text, cut, error } = await readLimited(res.body);
+        const answer = { kind: 'response', status: res.statusCode, headers: flatHeaders(res.headers), body: text, bodyTruncated: cut, durationMs: ms() } as const;
+        return error ? { ...answer, bodyError: error } : answer;
       } catch (err) {
         return { kind: 'error', ...errorReason(err), durationMs: ms() };
       }
