@@ -3,6 +3,7 @@
 // is that answer: a body that then fails to arrive whole (a 204 with a body, a reset, a body still
 // trickling at the timeout) is noted with it, and the status decides (retry-policy.ts).
 import { Agent, type Dispatcher } from 'undici';
+import { BLOCKED_CODE } from './ssrf.js';
 
 export const READ_LIMIT = 64 * 1024;
 export const KEEP_LIMIT = 16 * 1024;
@@ -61,7 +62,7 @@ function errorReason(err: unknown): { reason: 'timeout' | 'network' | 'blocked_a
   const e = err as { code?: unknown; name?: string; message?: string; cause?: { code?: unknown; message?: string } };
   // A DOMException's code is a number (23 for a timeout), not a name worth showing.
   const code = [e.code, e.cause?.code].find((c): c is string => typeof c === 'string') ?? '';
-  if (code === 'FORJINN_BLOCKED_ADDRESS' || e.cause?.code === 'FORJINN_BLOCKED_ADDRESS') {
+  if (code === BLOCKED_CODE || e.cause?.code === BLOCKED_CODE) {
     return { reason: 'blocked_address', message: e.cause?.message ?? e.message ?? 'address not allowed' };
   }
   if (e.name === 'TimeoutError' || /TIMEOUT/.test(code)) return { reason: 'timeout', message: `no answer in time (${code || e.name})` };

@@ -45,6 +45,6 @@ export class Metrics {
     this.attempts.inc({ outcome: r.verdict.outcome, transformer });
     this.latency.observe({ outcome: r.verdict.outcome }, r.durationMs / 1000);
     if (r.status !== 'pending') this.deliveries.inc({ status: r.status });
-    if (r.error?.includes('template error')) this.templateErrors.inc();
+    if (r.notes.some((n) => n.kind === 'template')) this.templateErrors.inc();
   }
 }
