@@ -6,6 +6,7 @@ import type { BusEvents } from '../../core/bus.js';
 import type { AppContext } from '../../core/context.js';
 import { getDelivery } from '../../store/deliveries/index.js';
 import { getWebhookById, openRow, type Webhook } from '../../store/webhooks.js';
+import { shownUrl } from '../../services/webhooks/shown-url.js';
 import { escapeSlack, note, section } from './messages.js';
 import { slackOrigin, type SlackOrigin } from './queries.js';
 import type { Tasks } from './tasks.js';
@@ -41,7 +42,7 @@ const button = (action_id: string, text: string, value: string, style?: 'primary
   ...(style ? { style } : {}),
 });
 
-const target = (w: Webhook) => `\`${w.id}\` ${escapeSlack(w.urlMasked)}${w.transformer === 'generic' ? '' : ` [${w.transformer}]`}`;
+const target = (w: Webhook) => `\`${w.id}\` ${escapeSlack(shownUrl(w, 'channel'))}${w.transformer === 'generic' ? '' : ` [${w.transformer}]`}`;
 
 export class Alerts {
   private quiet = new Map<string, { until: number; suppressed: number }>();

@@ -4,7 +4,6 @@ import { sendTest } from '../../services/delivery/send-test.js';
 import { ApiError, notFound } from '../../core/errors.js';
 import { isUuid } from '../../store/webhooks.js';
 import { createWebhook, deleteWebhook, listWebhooks, updateWebhook } from '../../services/webhooks/service.js';
-import { maskUrl } from '../../services/webhooks/url.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { escapeSlack, list, say, usageFor, USAGE, webhookLine, type Reply } from './messages.js';
 import { last, listFlag, parseFlags, UsageError } from './parse.js';
@@ -38,9 +37,6 @@ function oneId(c: CommandContext, words: string[], usage: string): Promise<strin
   return resolveId(c, positionals[0], usageFor(c.name, usage));
 }
 
-/** Generic webhooks' URLs are shown in full by the API; in a channel only the start of the path. */
-const shownUrl = (h: { url: string; transformer: string }) => (h.transformer === 'generic' ? maskUrl(h.url) : h.url);
-
 async function add(c: CommandContext, words: string[]): Promise<Reply> {
   const usage = usageFor(c.name, USAGE.add);
   const { values, positionals } = parseFlags(
@@ -65,11 +61,12 @@ async function add(c: CommandContext, words: string[]): Promise<Reply> {
       description: `added from Slack by @${c.body.user_name} in #${c.body.channel_name}`,
     },
     originOf(c, 'webhook'),
+    'channel',
   );
   const lines = [
     `:white_check_mark: Webhook added to *${escapeSlack(c.workspace.name)}*`,
     `*id* \`${webhook.id}\``,
-    `*url* ${escapeSlack(shownUrl(webhook))}${webhook.transformer === 'generic' ? '' : ` [${webhook.transformer}]`}`,
+    `*url* ${escapeSlack(webhook.url)}${webhook.transformer === 'generic' ? '' : ` [${webhook.transformer}]`}`,
     `*events* ${webhook.events.join(', ')}${chatflowIds.length ? ` · chatflows ${escapeSlack(chatflowIds.join(', '))}` : ''}`,
     shown ? `*secret* \`${escapeSlack(shown)}\`\nShown once, and only to you: keep it where your receiver verifies signatures.` : '*secret* none',
     `Try it: \`${usageFor(c.name, '/forjinn webhook test')} ${webhook.id.slice(0, 8)}\``,
@@ -80,12 +77,12 @@ async function add(c: CommandContext, words: string[]): Promise<Reply> {
 async function listAll(c: CommandContext, words: string[]): Promise<Reply> {
   parseFlags(words, {}, usageFor(c.name, USAGE.list));
   if (words.length) throw new UsageError('webhook list takes no arguments', usageFor(c.name, USAGE.list));
-  const hooks = await listWebhooks(c.deps.ctx, c.workspace.id);
+  const hooks = await listWebhooks(c.deps.ctx, c.workspace.id, 'channel');
   if (hooks.length === 0) {
     return say(`No webhooks in *${escapeSlack(c.workspace.name)}* yet. Add one: \`${usageFor(c.name, USAGE.add)}\``);
   }
   const lastOf = await lastDeliveries(c.deps.ctx.db.pool, hooks.map((h) => h.id));
-  const lines = hooks.map((h) => webhookLine({ ...h, url: shownUrl(h) }, lastOf.get(h.id)));
+  const lines = hooks.map((h) => webhookLine(h, lastOf.get(h.id)));
   return list(`*Webhooks of ${escapeSlack(c.workspace.name)}* (${hooks.length})`, lines, 'see the settings page for all of them');
 }
 

@@ -26,9 +26,11 @@ import {
   rotateSecretSchema,
   type CreateWebhookInput,
 } from './schema.js';
-import { checkWebhookHost, checkWebhookUrl, maskUrl } from './url.js';
+import { checkWebhookHost, checkWebhookUrl } from './url.js';
+import { hintUrl } from '../../core/reveal.js';
 import { checkSlackBotMode } from './slack-bot-mode.js';
 import { HIDDEN, toView, type WebhookView } from './view.js';
+import type { UrlAudience } from './shown-url.js';
 
 export function generateSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
@@ -77,6 +79,7 @@ export async function createWebhook(
   workspaceId: string,
   raw: unknown,
   origin?: Record<string, unknown>,
+  audience: UrlAudience = 'workspace',
 ): Promise<{ webhook: WebhookView; secret: string | null }> {
   const input: CreateWebhookInput = parseInput(createWebhookSchema, raw);
   checkTarget(ctx, input);
@@ -88,7 +91,7 @@ export async function createWebhook(
     await checkRoom(tx, ctx, workspaceId);
     return insertWebhook(tx, cipher, workspaceId, {
       url: input.url,
-      urlMasked: maskUrl(input.url),
+      urlMasked: hintUrl(input.url),
       secret,
       events: input.events,
       enabled: input.enabled ?? true,
@@ -102,12 +105,13 @@ export async function createWebhook(
       origin,
     });
   });
-  return { webhook: toView(openRow(row, cipher)), secret };
+  return { webhook: toView(openRow(row, cipher), audience), secret };
 }
 
-export async function listWebhooks(ctx: Ctx, workspaceId: string): Promise<WebhookView[]> {
+/** The workspace's webhooks as `audience` may see them (shown-url.ts). */
+export async function listWebhooks(ctx: Ctx, workspaceId: string, audience: UrlAudience = 'workspace'): Promise<WebhookView[]> {
   const rows = await listWebhookRows(ctx.db.pool, workspaceId);
-  return rows.map((r) => toView(openRow(r, ctx.cipher)));
+  return rows.map((r) => toView(openRow(r, ctx.cipher), audience));
 }
 
 export async function loadWebhook(ctx: Ctx, workspaceId: string, id: string, db: Queryable = ctx.db.pool): Promise<Webhook> {
@@ -143,7 +147,7 @@ export async function updateWebhook(ctx: Ctx, workspaceId: string, id: string, r
       id,
       {
         url: next.url,
-        urlMasked: maskUrl(next.url),
+        urlMasked: hintUrl(next.url),
         events: patch.events ?? current.events,
         enabled: patch.enabled ?? current.enabled,
         description: patch.description === undefined ? current.description : patch.description,

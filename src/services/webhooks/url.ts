@@ -1,5 +1,5 @@
-// Webhook URLs: checked when saved, masked wherever they are shown (chat targets' URLs carry
-// their credentials in the path or query). The save-time address check uses the delivery
+// Webhook URLs: checked when saved (shown-url.ts decides where one is shown hinted: chat
+// targets' URLs carry their credentials in the path or query). The save-time address check uses the delivery
 // guard's rules so users learn at once; the guard at connect time still decides every request
 // (a name may resolve differently later).
 import { isIP } from 'node:net';
@@ -64,17 +64,5 @@ export async function checkWebhookHost(raw: string, rules: UrlRules): Promise<vo
     const why = blockedReason(a.address, policy);
     // The address itself is not echoed: it would tell a user how internal names resolve.
     if (why) throw invalid('url', `${host} resolves to a ${why} address; ${REFUSED_HINT}`);
-  }
-}
-
-/** scheme://host/ and the first characters of the path, the rest hidden. */
-export function maskUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    const path = u.pathname + u.search;
-    const shown = path.length > 8 ? `${path.slice(0, 8)}…` : path;
-    return `${u.protocol}//${u.host}${shown}`;
-  } catch {
-    return '…';
   }
 }

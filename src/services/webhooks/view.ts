@@ -1,7 +1,9 @@
-// What the API shows of a webhook: never a secret; chat targets' URLs masked; header values and
-// secret-marked transformer settings hidden.
+// What the API shows of a webhook: never a secret; its URL as shown-url.ts says; header values
+// and secret-marked transformer settings hidden.
 import { getTransformer } from '../transformers/index.js';
 import type { Webhook } from '../../store/webhooks.js';
+import { HIDDEN } from '../../core/reveal.js';
+import { shownUrl, type UrlAudience } from './shown-url.js';
 
 export interface WebhookView {
   id: string;
@@ -24,18 +26,18 @@ export interface WebhookView {
   updatedAt: string;
 }
 
-export const HIDDEN = '••••••';
+export { HIDDEN };
 
 /** The settings of a transformer that are credentials (shown hidden, kept out of previews). */
 export function secretFieldNames(transformer: string): Set<string> {
   return new Set((getTransformer(transformer)?.configFields ?? []).filter((f) => f.secret).map((f) => f.name));
 }
 
-export function toView(w: Webhook): WebhookView {
+export function toView(w: Webhook, audience: UrlAudience = 'workspace'): WebhookView {
   const secretFields = secretFieldNames(w.transformer);
   return {
     id: w.id,
-    url: w.transformer === 'generic' ? w.url : w.urlMasked,
+    url: shownUrl(w, audience),
     events: w.events,
     enabled: w.enabled,
     description: w.description,

@@ -181,6 +181,21 @@ describe('secrets at rest', () => {
   });
 });
 
+describe('what is shown of a URL', () => {
+  test("a chat target's URL shows four characters of its path, also one saved under an older rule", async () => {
+    const url = 'https://discord.com/api/webhooks/123456/d1sc0rd-t0ken-xyz';
+    const { body: w } = await svc.api('POST', '/v1/webhooks', { url, events: ['*'], transformer: 'discord' });
+    expect(w.url).toBe('https://discord.com/api…');
+    // url_masked as the rule before (eight characters) wrote it: what is shown follows today's rule.
+    await svc.rt.ctx.db.pool.query('update webhooks set url_masked = $2 where id = $1', [w.id, 'https://discord.com/api/webh…']);
+    expect((await svc.api('GET', `/v1/webhooks/${w.id}`)).body.url).toBe('https://discord.com/api…');
+    const listed = (await svc.api('GET', '/v1/webhooks')).body.data.find((x: { id: string }) => x.id === w.id);
+    expect(listed.url).toBe('https://discord.com/api…');
+    // A generic endpoint's URL, in full to its own workspace.
+    expect((await svc.api('POST', '/v1/webhooks', hook())).body.url).toBe('https://example.com/hooks/forjinn');
+  });
+});
+
 describe('OpenAPI', () => {
   test('every mounted route is described in /openapi.json', async () => {
     const res = await fetch(`${svc.url}/openapi.json`);

@@ -154,7 +154,7 @@ describe('/forjinn webhook …', () => {
     expect(res.text).toContain(id);
     expect(res.text).toContain('flow_completed, error_occurred');
     expect(res.text).not.toContain('/hooks/slack-made');
-    expect(res.text).toContain(`${receiver.url}/hooks/s…`);
+    expect(res.text).toContain(`${receiver.url}/hoo…`);
     expect(res.text).toMatch(/enabled · last: succeeded \(HTTP 200\)/);
   });
 

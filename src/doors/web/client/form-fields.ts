@@ -4,8 +4,7 @@
 import type { FieldIssue } from './api.js';
 import { h, replace, uid, type Attrs } from './dom.js';
 import { EVENT_LABELS, EVENT_TYPES, type ConfigField, type Filters } from './types.js';
-
-export const HIDDEN = '••••••';
+import { HIDDEN } from '../../../core/reveal.js';
 
 /** A label, a control, optional help, and the error slot for the API field `field`. */
 export function field(label: string, control: HTMLElement, opts: { field: string; help?: string | Node; id?: string }): HTMLElement {

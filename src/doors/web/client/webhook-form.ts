@@ -8,6 +8,7 @@ import type { View } from './view.js';
 import { deleteSection, rotateSection, secretOnce } from './secret-panel.js';
 import { sendTestControl } from './send-test.js';
 import type { TransformerInfo, Webhook } from './types.js';
+import { showsFullUrl } from '../../../services/webhooks/shown-url.js';
 
 const EVENTS_FIRST = 'flow_completed';
 
@@ -69,7 +70,7 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     w ? h('h2', {}, 'Settings') : null,
     summary,
     field('Format', transformer, { field: 'transformer', help: 'Plain signed JSON to any endpoint, or a message for a chat or incident tool.' }),
-    field('Endpoint URL', url, { field: 'url', help: w && w.transformer !== 'generic' ? 'Shown shortened because it carries credentials; type a new one to replace it.' : 'Where deliveries are POSTed.' }),
+    field('Endpoint URL', url, { field: 'url', help: w && !showsFullUrl(w.transformer, 'workspace') ? 'Shown shortened because it carries credentials; type a new one to replace it.' : 'Where deliveries are POSTed.' }),
     field('Description (optional)', description, { field: 'description' }),
     events.el,
     h('div', { class: 'field switch', 'data-field': 'enabled' }, enabled, h('label', { for: 'enabled' }, 'Enabled: deliver events to it'), h('p', { class: 'field-error' })),

@@ -1,0 +1,23 @@
+// Which URL of a webhook may be shown, decided here for every door: the API's views, the page,
+// the CLI, the request log, Slack's answers and alerts. Pure: the settings page's bundle uses it.
+import type { Webhook } from '../../store/webhooks.js';
+
+/**
+ * Who sees it. `workspace`: the webhook's own workspace (API, page, CLI, request log), which
+ * set the URL. `channel`: a Slack channel, whose members need not be the workspace's admins.
+ */
+export type UrlAudience = 'workspace' | 'channel';
+
+/**
+ * A chat target's URL is its credential (Slack and Discord tokens in the path, Teams `sig=`,
+ * Google Chat `key`/`token`): shown hinted to everyone. A generic endpoint's URL is shown in
+ * full to its own workspace (it tells endpoints apart; credentials belong in the secret or a
+ * header) and hinted in a channel.
+ */
+export function showsFullUrl(transformer: string, audience: UrlAudience): boolean {
+  return audience === 'workspace' && transformer === 'generic';
+}
+
+export function shownUrl(w: Pick<Webhook, 'transformer' | 'url' | 'urlMasked'>, audience: UrlAudience): string {
+  return showsFullUrl(w.transformer, audience) ? w.url : w.urlMasked;
+}
