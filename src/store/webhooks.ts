@@ -1,5 +1,6 @@
 // The webhooks table: rows in and out of the database; secrets are sealed here and nowhere else.
-// WebhookRow is the row as stored; Webhook the same row with its secrets opened.
+// WebhookRow is its one row type, as stored; Webhook is the same row with its secrets opened, and
+// every other shape read here is a part of it (Subscription, Settings).
 import type { Queryable } from './database.js';
 import type { Cipher } from '../core/crypto.js';
 import { hintUrl } from '../core/reveal.js';
