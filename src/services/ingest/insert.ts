@@ -4,7 +4,7 @@
 import type { AppContext } from '../../core/context.js';
 import type { EventType } from '../transformers/types.js';
 import type { Dispatch } from '../delivery/handoff.js';
-import { insertEventsWithDeliveries, type HandedDelivery, type IngestRow } from '../../store/deliveries/index.js';
+import { insertEventsWithDeliveries, type HandedDelivery, type IngestedEvent } from '../../store/deliveries/index.js';
 import { deliveryCounts } from '../../store/events.js';
 
 /** An event validated and serialised as it will be delivered (prepareEvent, ingest.ts). */
@@ -19,7 +19,7 @@ export interface PreparedEvent {
 }
 
 /** The deliveries leased to the local worker, with their events' payloads (already in memory). */
-function handedRows(rows: IngestRow[], events: PreparedEvent[]): HandedDelivery[] {
+function handedRows(rows: IngestedEvent[], events: PreparedEvent[]): HandedDelivery[] {
   const byId = new Map(events.map((e) => [e.id, e]));
   const out: HandedDelivery[] = [];
   for (const r of rows) {
@@ -51,7 +51,7 @@ export async function insertEvents(
   const defaultAttempts = ctx.config.FORJINN_RETRY_DELAYS.length + 1;
   const notify = ctx.db.kind === 'postgres';
   const plan = local?.plan(events.length) ?? null;
-  let rows: IngestRow[];
+  let rows: IngestedEvent[];
   try {
     // One statement for the whole batch (store/deliveries/status.ts), leasing to the local worker what it has room for.
     rows = await insertEventsWithDeliveries(db, workspaceId, events, defaultAttempts, notify, plan);

@@ -92,7 +92,7 @@ select ev.external_id, ev.deliveries_count::int as deliveries, h.ids, h.hooks, h
 from ev left join handed h on h.event_id = ev.id`;
 
 /** One per event the statement created; ids, hooks, limits and versions of the deliveries leased to the local worker. */
-export interface IngestRow {
+export interface IngestedEvent {
   external_id: string;
   deliveries: number;
   ids: string[] | null;
@@ -109,9 +109,9 @@ export async function insertEventsWithDeliveries(
   defaultAttempts: number,
   notify: boolean,
   plan: LeasePlan | null,
-): Promise<IngestRow[]> {
+): Promise<IngestedEvent[]> {
   const col = <T>(f: (e: NewEvent) => T) => events.map(f);
-  const { rows } = await db.query<IngestRow>({
+  const { rows } = await db.query<IngestedEvent>({
     name: 'ingest-events',
     text: INGEST_SQL,
     values: [workspaceId, col((e) => e.id), col((e) => e.type), col((e) => e.payload), col((e) => e.chatflowId), col((e) => e.agentId), col((e) => e.datasetId), defaultAttempts, notify, ...leaseParams(plan)],
