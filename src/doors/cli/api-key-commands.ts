@@ -1,7 +1,6 @@
 // api-key create|list|revoke
 import { listApiKeys, revokeApiKey } from '../../store/api-keys.js';
 import { createApiKey } from '../../services/auth/api-keys.js';
-import { hint } from '../../core/reveal.js';
 import { CliError, parse, required } from './args.js';
 import type { Command } from './command.js';
 import { withContext } from './with-context.js';
@@ -31,7 +30,7 @@ export const apiKeyCommands: Command[] = [
       const { values } = parse(args, { workspace: { type: 'string' } }, LIST);
       const keys = await withContext((ctx) => listApiKeys(ctx.db.pool, values.workspace));
       for (const k of keys) {
-        process.stdout.write(`${k.id}  ${hint(k.prefix)}  ${k.workspace}  ${k.name ?? ''}  ${k.revokedAt ? 'revoked' : 'active'}\n`);
+        process.stdout.write(`${k.id}  ${k.prefix}…  ${k.workspace}  ${k.name ?? ''}  ${k.revokedAt ? 'revoked' : 'active'}\n`);
       }
       return 0;
     },

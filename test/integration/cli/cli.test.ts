@@ -61,9 +61,11 @@ describe('forjinn-webhooks', () => {
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toMatch(/^fjk_[A-Za-z0-9_-]{43}$/);
     const list = await cli(['api-key', 'list', '--workspace', 'cli-team']);
-    // Listed by id; of the key itself only its marker (core/reveal.ts: four characters).
-    expect(list.stdout).toMatch(/^[0-9a-f-]{36} {2}fjk_… {2}cli-team /m);
-    expect(list.stdout).not.toContain(res.stdout.trim().slice(0, 5));
+    // Listed by id and prefix (the key's public identifier); never more of the key than that.
+    const key = res.stdout.trim();
+    expect(list.stdout).toMatch(/^[0-9a-f-]{36} {2}fjk_[A-Za-z0-9_-]{8}… {2}cli-team /m);
+    expect(list.stdout).toContain(`${key.slice(0, 12)}…`);
+    expect(list.stdout).not.toContain(key.slice(0, 13));
   }, 30_000);
 
   test('webhook add, list, remove; a bad URL is a clear error', async () => {
