@@ -6,6 +6,7 @@ import type { Sender, SendResult } from './http.js';
 import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
 import { keepHeaders, keepResponse, keepText, MAX_STORED_ERROR, MAX_STORED_REQUEST_BODY } from './stored.js';
 import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
+import { shownUrl } from '../webhooks/shown-url.js';
 
 export interface AttemptJob {
   deliveryId: string;
@@ -65,7 +66,7 @@ export interface AttemptDeps {
 export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: AttemptJob): Promise<AttemptRecord> {
   const now = deps.now?.() ?? Date.now();
   const at = new Date(now);
-  const shownUrl = p.transformer.name === 'generic' ? p.webhook.url : p.webhook.urlMasked;
+  const url = shownUrl(p.webhook, 'workspace');
   let wire: WireRequest | null = null;
   let result: SendResult;
   try {
@@ -100,7 +101,7 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     verdict,
     status,
     nextAttemptAt,
-    requestUrl: wire && !wire.url.startsWith(p.webhook.url) ? maskOther(wire.url, shownUrl) : shownUrl,
+    requestUrl: wire && !wire.url.startsWith(p.webhook.url) ? maskOther(wire.url, url) : url,
     requestHeaders: wire ? keepHeaders(redactHeaders(wire.headers, p.webhook.headers)) : {},
     // Secrets cut out before the body is shortened: a cut must not leave half a secret behind.
     requestBody: storedBody.text,
