@@ -73,7 +73,7 @@ export const deliveryCommands: Command[] = [
   {
     name: 'verify',
     summary: 'Check a delivery\'s signature (body on stdin)',
-    usage: `${VERIFY}\n\nWith --timestamp and --id, H is a webhook-signature (Standard Webhooks); without, an X-Forjinn-Signature.`,
+    usage: `${VERIFY}\n\nWith --timestamp and --id, H is a webhook-signature (Standard Webhooks); without, an X-Forjinn-Signature (or, during a secret rotation, X-Forjinn-Signature-Previous for the old secret).`,
     async run(args) {
       const { values } = parse(args, { secret: { type: 'string' }, signature: { type: 'string' }, timestamp: { type: 'string' }, id: { type: 'string' }, tolerance: { type: 'string' } }, VERIFY);
       const secret = required(values.secret, '--secret', VERIFY);

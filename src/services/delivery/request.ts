@@ -76,8 +76,8 @@ export const REDACTED = '[redacted]';
 
 /** Set by the engine from the event and the contract: nothing secret in them. */
 const PUBLIC_HEADERS = new Set(['content-type', 'user-agent', 'x-forjinn-event', 'x-forjinn-delivery', 'webhook-id', 'webhook-timestamp']);
-/** HMACs under the webhook's own secret (two, space-separated, during a rotation). */
-const SIGNATURE_HEADERS = new Set(['x-forjinn-signature', 'webhook-signature']);
+/** HMACs under the webhook's own secret (during a rotation, webhook-signature holds two, space-separated, and the previous secret's sha256= is sent as x-forjinn-signature-previous). */
+const SIGNATURE_HEADERS = new Set(['x-forjinn-signature', 'x-forjinn-signature-previous', 'webhook-signature']);
 
 /**
  * Who is shown the headers. `stored`: the attempt log and every answer made from it, previews.

@@ -1,8 +1,11 @@
 // The receiving side, for subscribers written in Node: verify a delivery before trusting it.
 // Accepts either scheme the service sends: Standard Webhooks (webhook-id, webhook-timestamp,
 // webhook-signature; the timestamp must be within the tolerance) or X-Forjinn-Signature.
+// During a secret rotation a receiver holding either secret verifies every delivery unchanged:
+// webhook-signature carries both secrets' values; X-Forjinn-Signature the new secret's and
+// X-Forjinn-Signature-Previous the old one's, and a match in either is accepted.
 import { timingSafeEqual } from 'node:crypto';
-import { hubSignature, standardSignature } from '../signing/sign.js';
+import { hubSignature, PREVIOUS_SIGNATURE_HEADER, SIGNATURE_HEADER, standardSignature } from '../signing/sign.js';
 
 export class WebhookVerificationError extends Error {
   constructor(message: string) {
@@ -52,10 +55,12 @@ export function verifyWebhook(rawBody: string | Buffer, headers: HeaderBag, secr
     if (!sig.split(' ').some((s) => safeEqual(s, expected))) throw new WebhookVerificationError('no matching signature');
     return JSON.parse(body);
   }
-  const hub = header(headers, 'x-forjinn-signature');
-  if (hub) {
+  // Each header holds one value; splitting on spaces also accepts a sender from before the
+  // Previous header, which put both values in X-Forjinn-Signature.
+  const hub = [SIGNATURE_HEADER, PREVIOUS_SIGNATURE_HEADER].flatMap((name) => header(headers, name)?.split(' ') ?? []).filter(Boolean);
+  if (hub.length > 0) {
     const expected = hubSignature(secret, body);
-    if (!hub.split(' ').some((s) => safeEqual(s, expected))) throw new WebhookVerificationError('no matching signature');
+    if (!hub.some((s) => safeEqual(s, expected))) throw new WebhookVerificationError('no matching signature');
     return JSON.parse(body);
   }
   throw new WebhookVerificationError('missing signature headers');

@@ -3,6 +3,7 @@
 // including a rotation cut short between its commit and the key file's replacement.
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCipher, masterKeyId, parseMasterKey } from '../../../src/core/crypto.js';
@@ -42,7 +43,7 @@ async function seed(svc: TestService, url: string) {
   expect(created.status).toBe(201);
   const rotated = await svc.api('POST', `/v1/webhooks/${created.body.id}/rotate-secret`, { graceSeconds: 3600 });
   expect(rotated.status).toBe(200);
-  return { id: created.body.id as string, secret: rotated.body.secret as string };
+  return { id: created.body.id as string, secret: rotated.body.secret as string, previousSecret: created.body.secret as string };
 }
 
 describe('with FORJINN_MASTER_KEY', () => {
@@ -80,7 +81,9 @@ describe('with FORJINN_MASTER_KEY', () => {
         expect(sent.body.outcome).toBe('success');
         const got = await eventually(() => rx.received.find((r) => r.path.startsWith('/rotate')));
         expect(got.headers['x-api-token']).toBe('hdr-token-123456');
-        expect(got.headers['x-forjinn-signature'].split(' ')).toHaveLength(2); // current and previous secret, both opened
+        // Current and previous secret, both opened: each verifies on its own header.
+        expect(await octokitVerify(hook.secret, got.body, got.headers['x-forjinn-signature'])).toBe(true);
+        expect(await octokitVerify(hook.previousSecret, got.body, got.headers['x-forjinn-signature-previous'])).toBe(true);
       } finally {
         await svc.close({ keepData: true });
       }

@@ -1,5 +1,6 @@
 // The signatures are checked by verifiers that share no code with ours: the standardwebhooks
-// package, @octokit/webhooks-methods (GitHub's sha256= form) and an HMAC computed here.
+// package, @octokit/webhooks-methods (GitHub's sha256= form) and an HMAC computed here; then
+// the package's own receiving side (verifyWebhook) on what the signer sends.
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
@@ -40,14 +41,21 @@ describe('signing', () => {
     expect(h['webhook-signature']).toBe(`v1,${b64}`);
   });
 
-  test('during a rotation both secrets sign, space-separated, and either verifies', () => {
+  test('during a rotation each secret verifies with octokit and standardwebhooks, on its own header', async () => {
     const old = `whsec_${Buffer.from('fedcba9876543210fedcba9876543210').toString('base64')}`;
     const h = signatureHeaders([secret, old], id, now, body);
-    expect(h['webhook-signature'].split(' ')).toHaveLength(2);
-    expect(h['x-forjinn-signature'].split(' ')).toHaveLength(2);
+    // GitHub-style: one sha256= value a header, the new secret's and the previous one's.
+    expect(await octokitVerify(secret, body, h['x-forjinn-signature'])).toBe(true);
+    expect(await octokitVerify(old, body, h['x-forjinn-signature-previous'])).toBe(true);
+    expect(await octokitVerify(old, body, h['x-forjinn-signature'])).toBe(false);
+    // Standard Webhooks: both v1, values in webhook-signature.
     const std = { 'webhook-id': id, 'webhook-timestamp': String(now), 'webhook-signature': h['webhook-signature'] };
     expect(new Webhook(old).verify(body, std)).toEqual(JSON.parse(body));
     expect(new Webhook(secret).verify(body, std)).toEqual(JSON.parse(body));
+  });
+
+  test('without a rotation there is no previous header', () => {
+    expect(Object.keys(signatureHeaders([secret], id, now, body)).sort()).toEqual(['webhook-signature', 'x-forjinn-signature']);
   });
 
   test('no secret, no signature headers', () => {
@@ -66,6 +74,29 @@ describe('verifyWebhook (receiver side)', () => {
 
   test('accepts the sha256= form alone', () => {
     expect(verifyWebhook(body, { 'X-Forjinn-Signature': headers['x-forjinn-signature'] }, secret)).toEqual(JSON.parse(body));
+  });
+
+  describe('during a secret rotation', () => {
+    const old = `whsec_${Buffer.from('fedcba9876543210fedcba9876543210').toString('base64')}`;
+    const other = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const rotating = signatureHeaders([secret, old], id, now, body);
+    const githubStyle = { 'X-Forjinn-Signature': rotating['x-forjinn-signature'], 'X-Forjinn-Signature-Previous': rotating['x-forjinn-signature-previous'] };
+
+    test('a receiver holding only the new or only the old secret accepts the GitHub-style headers', () => {
+      for (const held of [secret, old]) expect(verifyWebhook(body, githubStyle, held)).toEqual(JSON.parse(body));
+      expect(verifyWebhook(Buffer.from(body), new Headers(githubStyle), old)).toEqual(JSON.parse(body));
+      expect(() => verifyWebhook(body, githubStyle, other)).toThrow('no matching signature');
+    });
+
+    test('the previous header alone is enough for the old secret', () => {
+      expect(verifyWebhook(body, { 'x-forjinn-signature-previous': githubStyle['X-Forjinn-Signature-Previous'] }, old)).toEqual(JSON.parse(body));
+    });
+
+    test('either secret accepts the Standard Webhooks headers', () => {
+      const all = { 'webhook-id': id, 'webhook-timestamp': String(now), ...rotating };
+      for (const held of [secret, old]) expect(verifyWebhook(body, all, held)).toEqual(JSON.parse(body));
+      expect(() => verifyWebhook(body, all, other)).toThrow('no matching signature');
+    });
   });
 
   test('refuses a changed body, a wrong secret, an old timestamp and missing headers', () => {
