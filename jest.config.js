@@ -1,17 +1,22 @@
 // ESM TypeScript through ts-jest; needs NODE_OPTIONS=--experimental-vm-modules (set by `npm test`).
+
+// Fault tests stop the database server and kill processes: `npm run test:faults` (which sets
+// FORJINN_FAULTS) runs them alone, one at a time, after the suite (see .ci/run). With
+// FORJINN_FAULTS set, only they run, one at a time, however jest was started: an exported
+// FORJINN_FAULTS never mixes them into a parallel run of the suite. Without it, they never run.
+const faults = Boolean(process.env.FORJINN_FAULTS);
+
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: [faults ? '<rootDir>/test/faults' : '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Fault tests stop the database server and kill processes: `npm run test:faults` runs them
-  // alone, one at a time, after the suite (see .ci/run).
   // `*.postgres.test.ts` need a server (several processes on one database, a server restart) and
   // run in the DATABASE_URL pass; `*.embedded.test.ts` test PGlite's own files and run in the other.
   // Both passes run in CI, so each file runs once where it means something, never as a skip.
   testPathIgnorePatterns: [
     '/node_modules/',
-    ...(process.env.FORJINN_FAULTS ? [] : ['<rootDir>/test/faults/']),
+    ...(faults ? [] : ['<rootDir>/test/faults/']),
     process.env.DATABASE_URL ? '\\.embedded\\.test\\.ts$' : '\\.postgres\\.test\\.ts$',
   ],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
@@ -21,5 +26,5 @@ export default {
   // Generous: a PGlite start is ~4 s on a quiet machine but several times that on a busy one.
   testTimeout: 120000,
   // Each integration file starts its own database; two at a time fit a 2-core machine.
-  maxWorkers: 2,
+  maxWorkers: faults ? 1 : 2,
 };
