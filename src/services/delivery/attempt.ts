@@ -72,7 +72,9 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
   try {
     // A link removed after the webhook was saved: the operator's token is not used for it.
     if (usesSlackBot(p.transformer.name, p.config) && !(await deps.slackTeamLinked?.(p.webhook.workspaceId))) throw new RenderError(BOT_MODE_UNLINKED);
-    wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, deps.renderCtx);
+    // Send Test renders as a test on every target ([TEST] in chat, a PagerDuty test alert of its own).
+    const renderCtx = job.trigger === 'test' ? { ...deps.renderCtx, test: true } : deps.renderCtx;
+    wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, renderCtx);
     result = await deps.sender.send(wire.url, wire.headers, wire.body);
   } catch (e) {
     if (!(e instanceof RenderError)) throw e;

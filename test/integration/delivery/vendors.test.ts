@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { sampleEvent } from '../../helpers/samples.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Received, type Receiver } from '../../helpers/receiver.js';
+import { json, vendorAnswer } from '../../helpers/vendor-answers.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const fixture = sampleEvent;
@@ -13,19 +14,7 @@ const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
 let svc: TestService;
 let rx: Receiver;
 
-const json = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-
-/** How each vendor answers a good request; a test may override one path for one case. */
-function vendorAnswer(req: Received, res: ServerResponse): void {
-  const vendor = req.path.split(/[/?]/)[1];
-  if (vendor === 'slack') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-  else if (vendor === 'teams') res.writeHead(202).end();
-  else if (vendor === 'discord') json(res, 200, { id: '1234567890', type: 0, channel_id: '42', embeds: [] });
-  else if (vendor === 'pagerduty') json(res, 202, { status: 'success', message: 'Event processed', dedup_key: 'k' });
-  else if (vendor === 'google-chat') json(res, 200, { name: 'spaces/AAAA/messages/1' });
-  else res.writeHead(404).end();
-}
+/** How one path answers instead of its vendor's good answer, for one case. */
 const overrides = new Map<string, (req: Received, n: number, res: ServerResponse) => void>();
 const hits = new Map<string, number>();
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { pagerduty, PAGERDUTY_DEFAULT_URL } from '../../../src/services/transformers/pagerduty/index.js';
-import { eventWith, hugeOutput, json, render, ROUTING_KEY } from './fixtures.js';
+import { CTX, eventWith, hugeOutput, json, render, ROUTING_KEY } from './fixtures.js';
 
 const CHATFLOW = '3f1c2a9e-4b6d-4e8f-9a7b-2c1d0e9f8a7b';
 
@@ -74,6 +74,24 @@ describe('pagerduty', () => {
 
   it('marks test deliveries in the summary', () => {
     expect(json(render('pagerduty', eventWith('error_occurred'), { ctx: { test: true } })).payload.summary).toMatch(/^\[TEST\] /);
+  });
+
+  it('sends a test of any event as an info alert of its own: marked, keyed apart from the real incident, resolving nothing', () => {
+    const test = { ctx: { ...CTX, test: true } };
+    const real = json(render('pagerduty', eventWith('error_occurred')));
+    const tested = json(render('pagerduty', eventWith('error_occurred', { id: 'test_1' }), test));
+    expect(tested).toMatchObject({ event_action: 'trigger', payload: { severity: 'info', custom_details: { test: true, chatflowId: CHATFLOW } } });
+    expect(tested.dedup_key).not.toBe(real.dedup_key);
+    expect(tested.dedup_key).toMatch(/^forjinn-test-[0-9a-f]{64}$/);
+    // Each Send Test (a fresh test event id) is its own alert.
+    expect(json(render('pagerduty', eventWith('error_occurred', { id: 'test_2' }), test)).dedup_key).not.toBe(tested.dedup_key);
+    // A tested flow_completed would resolve the chatflow's open incident: it triggers its own test alert instead.
+    const completed = json(render('pagerduty', eventWith('flow_completed', { id: 'test_3' }), test));
+    expect(completed).toMatchObject({ event_action: 'trigger', payload: { severity: 'info', summary: expect.stringMatching(/^\[TEST\] /) } });
+    expect(completed.dedup_key).not.toBe(real.dedup_key);
+    // Never critical, whatever the webhook's severity setting says.
+    const config = { routingKey: ROUTING_KEY, severity: 'critical' };
+    expect(json(render('pagerduty', eventWith('error_occurred'), { ...test, config })).payload.severity).toBe('info');
   });
 
   it.each([

@@ -22,8 +22,19 @@ const DETAIL_DEPTH_MAX = 6;
  * error kind: a completion does not know which error it ends.
  */
 export function dedupKey(...parts: string[]): string {
-  const key = `forjinn-${createHash('sha256').update(parts.join('\u0000')).digest('hex')}`;
-  return key.slice(0, PAGERDUTY_DEDUP_KEY_MAX);
+  return hashedKey('forjinn-', parts);
+}
+
+function hashedKey(prefix: string, parts: string[]): string {
+  return `${prefix}${createHash('sha256').update(parts.join('\u0000')).digest('hex')}`.slice(0, PAGERDUTY_DEDUP_KEY_MAX);
+}
+
+/**
+ * A Send Test's key: its own test event (a fresh id each time) under a prefix of its own, so a
+ * test alert never lands in a chatflow's real incident, and no later event resolves it.
+ */
+export function testKey(event: ForjinnEvent): string {
+  return hashedKey('forjinn-test-', [event.workspace ?? 'default', event.id]);
 }
 
 export function chatflowKey(event: ForjinnEvent): string | undefined {
@@ -39,8 +50,13 @@ export interface Plan {
 
 const EVENT_SEVERITY: Record<string, Severity> = { critical: 'critical', error: 'error', warning: 'warning', info: 'info' };
 
-/** What to send for an event; `override` is the webhook's severity setting. */
-export function plan(event: ForjinnEvent, view: EventView, resolveOnSuccess: boolean, override?: Severity): Plan {
+/** What to send for an event; `override` is the webhook's severity setting; `test` a Send Test. */
+export function plan(event: ForjinnEvent, view: EventView, resolveOnSuccess: boolean, override?: Severity, test = false): Plan {
+  // A Send Test of any type is an alert of its own: it resolves nothing real (a tested
+  // flow_completed would close the chatflow's open incident), and is info whatever the event or
+  // the setting says, so it is never critical (info and warning are low urgency where a service
+  // takes urgency from severity).
+  if (test) return { action: 'trigger', dedupKey: testKey(event), severity: 'info' };
   const workspace = event.workspace ?? 'default';
   const ownKey = dedupKey('event', workspace, event.id);
   const byChatflow = chatflowKey(event);

@@ -87,7 +87,7 @@ export const pagerduty: Transformer<PagerDutyConfig> = {
 
   render(event, config, ctx, template): Rendered {
     const view = viewEvent(event, ctx);
-    const next = plan(event, view, config.resolveOnSuccess, config.severity);
+    const next = plan(event, view, config.resolveOnSuccess, config.severity, ctx.test === true);
     const base = { contentType: 'application/json', headers: {}, signed: false };
     if (next.action === 'resolve') {
       // A resolve needs only the key; resolving a key with no open alert is a no-op for PagerDuty.
