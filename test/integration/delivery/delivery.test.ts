@@ -6,6 +6,7 @@ import { sampleEvent } from '../../helpers/samples.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { ok, startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
+import { metricValue } from '../../helpers/metrics.js';
 
 const fixture = sampleEvent;
 let svc: TestService;
@@ -237,17 +238,35 @@ describe('retries and the request log', () => {
     expect([...ids]).toEqual([failed.id]);
   });
 
-  test('recover re-queues failed deliveries since a time', async () => {
+  test('recover re-queues the failed deliveries created since a time, and only those', async () => {
     const hook = await addHook({ maxAttempts: 1, filters: { chatflowIds: ['recover'] } });
-    const since = new Date(Date.now() - 1000).toISOString();
     rx.respond((req, _i, res) => (req.path === hook.path ? res.writeHead(500).end() : ok(req, 0, res)));
+    const failed = async (n: number) =>
+      eventually(async () => {
+        const d = (await svc.api('GET', `/v1/webhooks/${hook.id}/deliveries?status=failed`)).body.data;
+        return d.length === n ? d : undefined;
+      }, { what: `${n} failed deliveries` });
+    // Two that failed before `since`, then three after it.
+    for (let i = 0; i < 2; i++) await emit({ ...fixture('flow_completed'), id: uid(), chatflowId: 'recover' });
+    const older: Array<{ id: string; createdAt: string }> = await failed(2);
     for (let i = 0; i < 3; i++) await emit({ ...fixture('flow_completed'), id: uid(), chatflowId: 'recover' });
-    await eventually(async () => (await svc.api('GET', `/v1/webhooks/${hook.id}/deliveries?status=failed`)).body.data.length === 3);
+    const all: Array<{ id: string; createdAt: string }> = await failed(5);
+    const newer = all.filter((d) => !older.some((o) => o.id === d.id));
+    // `since` as the request log shows times: the oldest of the newer ones' creation.
+    const since = newer.map((d) => d.createdAt).sort()[0];
+    expect(older.every((d) => d.createdAt < since)).toBe(true);
     rx.respond(ok);
     const res = await svc.api('POST', `/v1/webhooks/${hook.id}/recover?since=${encodeURIComponent(since)}`);
     expect(res.status).toBe(202);
     expect(res.body.recovered).toBe(3);
-    await eventually(async () => (await svc.api('GET', `/v1/webhooks/${hook.id}/deliveries?status=succeeded`)).body.data.length === 3);
+    const succeeded = await eventually(async () => {
+      const d = (await svc.api('GET', `/v1/webhooks/${hook.id}/deliveries?status=succeeded`)).body.data;
+      return d.length === 3 ? d : undefined;
+    }, { what: 'the three recovered deliveries' });
+    expect(succeeded.map((d: { id: string }) => d.id).sort()).toEqual(newer.map((d) => d.id).sort());
+    // The older ones were not sent again: still failed, each with its one attempt.
+    for (const d of older) expect((await svc.api('GET', `/v1/deliveries/${d.id}`)).body).toMatchObject({ status: 'failed', attempts: [expect.objectContaining({ attempt: 1 })] });
+    expect(at(hook.path)).toHaveLength(5 + 3);
     expect((await svc.api('POST', `/v1/webhooks/${hook.id}/recover`)).body.error.field).toBe('since');
   });
 });
@@ -297,22 +316,51 @@ describe('removal and metrics', () => {
     expect(d.body.status).toBe('cancelled');
   });
 
-  test('/metrics reports attempts by outcome and the queue', async () => {
+  test('/metrics counts each attempt by outcome, exactly, and reports the queue', async () => {
+    const hook = await addHook({ maxAttempts: 1, filters: { chatflowIds: ['counted'] } });
+    const success = { outcome: 'success', transformer: 'generic' };
+    const retry = { outcome: 'retry', transformer: 'generic' };
+    const before = { success: await metricValue(svc.url, 'forjinn_attempts_total', success), retry: await metricValue(svc.url, 'forjinn_attempts_total', retry) };
+    // Three deliveries of which one fails once (its only attempt): 2 successes and 1 retry outcome,
+    // plus what other (unfiltered) webhooks of this file get of the same events, all answered 200.
+    rx.respond((req, _i, res) => (req.path === hook.path && JSON.parse(req.body).output === 'fail' ? res.writeHead(500).end() : ok(req, 0, res)));
+    let others = 0;
+    const ids: string[] = [];
+    for (const output of ['a', 'b', 'fail']) {
+      const res = await (await emit({ ...fixture('flow_completed'), id: uid(), chatflowId: 'counted', output })).json();
+      others += res.deliveries - 1;
+      ids.push(res.id);
+    }
+    for (const id of ids) {
+      await eventually(async () => (await svc.api('GET', `/v1/events/${id}`)).body.deliveries.every((d: { status: string }) => d.status !== 'pending'), { what: `event ${id} delivered` });
+    }
+    rx.respond(ok);
+    expect(await metricValue(svc.url, 'forjinn_attempts_total', success)).toBe(before.success + 2 + others);
+    expect(await metricValue(svc.url, 'forjinn_attempts_total', retry)).toBe(before.retry + 1);
     const text = await (await fetch(`${svc.url}/metrics`)).text();
-    expect(text).toMatch(/forjinn_attempts_total\{outcome="success",transformer="generic"\} \d+/);
     expect(text).toMatch(/forjinn_queue_depth\{state="due"\} \d+/);
     expect(text).toMatch(/forjinn_attempt_duration_seconds_bucket/);
     expect(text).toMatch(/forjinn_oldest_due_delivery_seconds \d/);
   });
 
   test('GET /v1/events/:id shows the event as delivered and its deliveries', async () => {
+    const hook = await addHook({ filters: { chatflowIds: ['shown'] } });
     const id = uid();
-    await emit({ ...fixture('agent_executed'), id });
-    const ev = await svc.api('GET', `/v1/events/${id}`);
+    const accepted = await (await emit({ ...fixture('agent_executed'), id, chatflowId: 'shown' })).json();
+    const [logged] = await eventually(async () => {
+      const d = (await svc.api('GET', `/v1/webhooks/${hook.id}/deliveries`)).body.data;
+      return d[0]?.status === 'succeeded' ? d : undefined;
+    }, { what: 'the delivery' });
+    const ev = await eventually(async () => {
+      const r = await svc.api('GET', `/v1/events/${id}`);
+      return r.body.deliveries?.every((d: { status: string }) => d.status === 'succeeded') ? r : undefined;
+    }, { what: 'every delivery of the event done' });
     expect(ev.status).toBe(200);
-    expect(ev.body.payload).toMatchObject({ id, event: 'agent_executed', workspace: 'default' });
-    expect(Array.isArray(ev.body.deliveries)).toBe(true);
+    expect(ev.body.payload).toMatchObject({ id, event: 'agent_executed', workspace: 'default', chatflowId: 'shown' });
+    // One entry per delivery the ingest answer counted, this webhook's among them as it was sent.
+    expect(ev.body.deliveries).toHaveLength(accepted.deliveries);
+    expect(ev.body.deliveries).toContainEqual({ id: logged.id, webhookId: hook.id, status: 'succeeded', attempts: 1, lastStatusCode: 200 });
     const list = await svc.api('GET', '/v1/events?limit=5');
-    expect(list.body.data[0].id).toBe(id);
+    expect(list.body.data[0]).toMatchObject({ id, deliveries: accepted.deliveries, succeeded: accepted.deliveries, failed: 0, pending: 0 });
   });
 });
