@@ -48,9 +48,11 @@ describe('pagerduty', () => {
 
   it('sends other events as their own alerts, keyed by event id so retries do not duplicate', () => {
     const dataset = json(render('pagerduty', eventWith('dataset_updated')));
-    const again = json(render('pagerduty', eventWith('dataset_updated')));
     expect(dataset).toMatchObject({ event_action: 'trigger', payload: { severity: 'info' } });
-    expect(again.dedup_key).toBe(dataset.dedup_key);
+    // The same event sent again keeps its key, whatever else it carries; another event of the
+    // same kind, differing only in its id, is another alert.
+    expect(json(render('pagerduty', eventWith('dataset_updated', { rowsAdded: 7 }))).dedup_key).toBe(dataset.dedup_key);
+    expect(json(render('pagerduty', eventWith('dataset_updated', { id: 'another-dataset-event' }))).dedup_key).not.toBe(dataset.dedup_key);
     expect(json(render('pagerduty', eventWith('evaluation_completed'))).payload.severity).toBe('warning');
     const passed = eventWith('evaluation_completed', { metrics: { total: 10, passed: 10, failed: 0, pass_rate: 1 } });
     expect(json(render('pagerduty', passed)).payload.severity).toBe('info');
