@@ -1,8 +1,9 @@
 // Chat payloads checked by the vendors' own code where a library exists, and by the vendor's
 // documented numbers where none does: Teams cards through Microsoft's `adaptivecards` parser and
 // validator, Discord embeds rebuilt through @discordjs/builders with its validators on, Slack
-// through Block Kit's documented limits (one table below). Nothing here imports a transformer's
-// own limit constants: a wrong constant in the code under test fails here.
+// through Block Kit's documented limits (one table below), PagerDuty and Google Chat through
+// theirs. Nothing here imports a transformer's own limit constants: a wrong constant in the code
+// under test fails here.
 // Each target is rendered for every event type: the default rendering, a Send Test, and an event
 // with every text far over every limit (what the cuts must bring back within them).
 import { createRequire } from 'node:module';
@@ -53,12 +54,14 @@ function oversized(type: EventType): ForjinnEvent {
   return JSON.parse(prepareEvent(raw, 'default').payload) as ForjinnEvent;
 }
 
-type Target = 'slack' | 'teams' | 'discord';
+type Target = 'slack' | 'teams' | 'discord' | 'pagerduty' | 'google-chat';
 /** A custom template that puts all of the oversized text in: the message's own cuts must bring it back. */
 const FLOOD: Record<Target, string> = {
   slack: '{{slack output}}\n{{fence (slack error.message)}}\n{{slack input}}',
   teams: '{{teams output}}\n{{fence (teams error.message)}}\n{{teams input}}',
   discord: '{{discord output}}\n{{fence (discord error.message)}}\n{{discord input}}',
+  pagerduty: '{{output}} {{error.message}} {{input}}',
+  'google-chat': '{{html output}}\n{{html error.message}}\n{{html input}}',
 };
 
 const renderings = (target: Target) =>
@@ -195,6 +198,16 @@ function rebuildEmbed(embed: APIEmbed): APIEmbed {
   return builder.toJSON();
 }
 
+// ---- PagerDuty and Google Chat: no validator library; their documented numbers ----
+
+// https://developer.pagerduty.com/docs/events-api-v2/trigger-events/ (and shared/TARGETS.md).
+const PAGERDUTY_LIMITS = { summary: 1024, dedupKey: 255, routingKey: 32, eventBytes: 512 * 1024 } as const;
+const PAGERDUTY_SEVERITY = ['critical', 'error', 'warning', 'info'];
+
+// https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create :
+// "The maximum message size, including text and cards, is 32,000 bytes."
+const GOOGLE_CHAT_MESSAGE_BYTES = 32_000;
+
 describe('vendor payloads, checked by the vendors\' own rules', () => {
   enableValidators();
 
@@ -233,6 +246,34 @@ describe('vendor payloads, checked by the vendors\' own rules', () => {
     // The builders check each field; the 6000 across all embeds is the sender's to check.
     expect(body.embeds.reduce((n: number, e: APIEmbed) => n + embedLength(e), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
     for (const embed of body.embeds) expect(rebuildEmbed(embed)).toEqual(embed);
+  });
+
+  it.each(renderings('pagerduty'))('pagerduty / %s (%s) is an Events API v2 event within its limits', (_type, _kind, renderIt) => {
+    const rendered = renderIt();
+    expect(rendered.templateError).toBeUndefined();
+    expect(Buffer.byteLength(rendered.body, 'utf8')).toBeLessThanOrEqual(PAGERDUTY_LIMITS.eventBytes);
+    const body = json(rendered);
+    expect(body.routing_key).toHaveLength(PAGERDUTY_LIMITS.routingKey);
+    expect(['trigger', 'resolve']).toContain(body.event_action);
+    expect(body.dedup_key.length).toBeGreaterThanOrEqual(1);
+    expect(body.dedup_key.length).toBeLessThanOrEqual(PAGERDUTY_LIMITS.dedupKey);
+    if (body.event_action === 'resolve') return;
+    expect(chars(body.payload.summary)).toBeGreaterThanOrEqual(1);
+    expect(chars(body.payload.summary)).toBeLessThanOrEqual(PAGERDUTY_LIMITS.summary);
+    expect(PAGERDUTY_SEVERITY).toContain(body.payload.severity);
+    expect(body.payload.source).toEqual(expect.any(String));
+    if (body.payload.timestamp !== undefined) expect(new Date(body.payload.timestamp).toISOString()).toBe(body.payload.timestamp);
+    for (const image of body.images ?? []) expect(image.src).toMatch(/^https:\/\//);
+  });
+
+  it.each(renderings('google-chat'))('google-chat / %s (%s) is one cardsV2 card within 32,000 bytes', (_type, _kind, renderIt) => {
+    const rendered = renderIt();
+    expect(rendered.templateError).toBeUndefined();
+    expect(Buffer.byteLength(rendered.body, 'utf8')).toBeLessThanOrEqual(GOOGLE_CHAT_MESSAGE_BYTES);
+    const body = json(rendered);
+    expect(body.text).toEqual(expect.any(String));
+    expect(body.cardsV2).toHaveLength(1);
+    expect(body.cardsV2[0].card.header.title).toEqual(expect.any(String));
   });
 });
 
