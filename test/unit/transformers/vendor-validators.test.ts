@@ -4,8 +4,9 @@
 // through Block Kit's documented limits (one table below), PagerDuty and Google Chat through
 // theirs. Nothing here imports a transformer's own limit constants: a wrong constant in the code
 // under test fails here.
-// Each target is rendered for every event type: the default rendering, a Send Test, and an event
-// with every text far over every limit (what the cuts must bring back within them).
+// Each target is rendered for every event type: the default rendering, a Send Test, and the
+// largest event ingest accepts, by the default template and by one that puts all of its text in
+// (what the cuts must bring back within the limits).
 import { createRequire } from 'node:module';
 import { describe, expect, it } from '@jest/globals';
 import { EmbedBuilder, embedLength, enableValidators, isValidationEnabled } from '@discordjs/builders';
