@@ -345,7 +345,7 @@ describe('removal and metrics', () => {
     }
     // Every delivery of the four events attempted (the waiting one: pending after its attempt).
     for (const id of ids) {
-      await eventually(async () => (await svc.api('GET', `/v1/events/${id}`)).body.deliveries.every((d: { status: string; attempts: number }) => d.attempts > 0 && (d.status !== 'pending' || d.webhookId === waiting.id)), { what: `event ${id} delivered` });
+      await eventually(async () => (await svc.api('GET', `/v1/events/${id}`)).body.deliveries.every((d: { status: string; attempts: number; webhookId: string }) => d.attempts > 0 && (d.status !== 'pending' || d.webhookId === waiting.id)), { what: `event ${id} delivered` });
     }
     rx.respond(ok);
     const after = await read();
