@@ -17,6 +17,8 @@ export interface AttemptJob {
   /** A failure at or past this attempt number is final. */
   attemptLimit: number;
   trigger: 'auto' | 'test' | 'redeliver';
+  /** The event is a Send Test's: rendered as a test whatever the trigger (a redelivered test). */
+  test?: boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     // A link removed after the webhook was saved: the operator's token is not used for it.
     if (usesSlackBot(p.transformer.name, p.config) && !(await deps.slackTeamLinked?.(p.webhook.workspaceId))) throw new RenderError(BOT_MODE_UNLINKED);
     // Send Test renders as a test on every target ([TEST] in chat, a PagerDuty test alert of its own).
-    const renderCtx = job.trigger === 'test' ? { ...deps.renderCtx, test: true } : deps.renderCtx;
+    const renderCtx = job.trigger === 'test' || job.test ? { ...deps.renderCtx, test: true } : deps.renderCtx;
     wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, renderCtx);
     result = await deps.sender.send(wire.url, wire.headers, wire.body);
   } catch (e) {

@@ -196,7 +196,7 @@ export class Worker implements LocalWorker {
   adopt(rows: HandedDelivery[]): void {
     if (rows.length === 0) return;
     for (const r of rows) this.held.set(r.id, r.webhook_id);
-    const claimed: ClaimedRow[] = rows.map((r) => ({ ...r, attempts: 0, next_trigger: null, webhook_enabled: true, webhook_deleted: false }));
+    const claimed: ClaimedRow[] = rows.map((r) => ({ ...r, attempts: 0, next_trigger: null, is_test: false, webhook_enabled: true, webhook_deleted: false }));
     // Leased by the ingest statement that just returned: a few ms ago, which LEASE_MARGIN_MS covers.
     const leaseEnd = performance.now() + this.ctx.config.FORJINN_LEASE_MS;
     void this.cache
@@ -254,6 +254,8 @@ export class Worker implements LocalWorker {
         attempt: row.attempts + 1,
         attemptLimit: row.attempt_limit,
         trigger: row.next_trigger === 'redeliver' ? 'redeliver' : 'auto',
+        // A Send Test's delivery sent again (redeliver, recover) is still a test on the target.
+        test: row.is_test,
       });
       this.metrics?.observe(record, hook.transformer.name);
       // Not awaited: the next delivery need not wait for this one's row to be written. A retry

@@ -33,7 +33,7 @@ export interface DeliveryRow {
 
 /** A delivery leased by a claim, with what its attempt needs. */
 export type ClaimedRow = Pick<DeliveryRow, 'id' | 'webhook_id' | 'attempts' | 'attempt_limit' | 'next_trigger' | 'event_type'> &
-  Pick<EventRow, 'payload'> & {
+  Pick<EventRow, 'payload' | 'is_test'> & {
     webhook_updated_at: Date;
     webhook_enabled: boolean;
     webhook_deleted: boolean;

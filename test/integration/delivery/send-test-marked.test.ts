@@ -84,6 +84,20 @@ describe('Send Test is marked as a test on every target', () => {
     expect(JSON.parse(at(testPath)[1].body).dedup_key).not.toBe(alert.dedup_key);
   });
 
+  test('a Send Test delivered again (redeliver) is still the same test alert', async () => {
+    const path = `/pagerduty/v2/enqueue/again-${uid()}`;
+    const hook = await addHook('pagerduty', path);
+    const { deliveryId } = await sendTest(hook.id);
+    const first = await only(path);
+    const again = await svc.api('POST', `/v1/deliveries/${deliveryId}/redeliver`, {});
+    expect(again.status).toBe(202);
+    await eventually(() => at(path).length === 2, { what: 'the redelivery' });
+    const second = JSON.parse(at(path)[1].body);
+    expect(second.payload.summary).toMatch(/^\[TEST\] /);
+    expect(second.payload.severity).toBe('info');
+    expect(second.dedup_key).toBe(first.dedup_key);
+  });
+
   test('Slack incoming webhook: the notification text, the header and a context line say it is a test', async () => {
     const path = `/slack/services/T0/B0/${uid()}`;
     const hook = await addHook('slack', path);
