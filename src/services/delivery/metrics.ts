@@ -14,7 +14,10 @@ export class Metrics {
   readonly disabled: Counter;
 
   constructor(db: Database) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'forjinn_' });
+    // Node's process metrics under their standard names (process_cpu_seconds_total,
+    // nodejs_eventloop_lag_seconds, ...), which stock Node.js dashboards look for; only the
+    // service's own carry forjinn_.
+    collectDefaultMetrics({ register: this.registry });
     this.attempts = new Counter({ name: 'forjinn_attempts_total', help: 'Delivery attempts by outcome', labelNames: ['outcome', 'transformer'], registers: [this.registry] });
     this.deliveries = new Counter({ name: 'forjinn_deliveries_total', help: 'Deliveries that reached a final state, by status', labelNames: ['status'], registers: [this.registry] });
     this.latency = new Histogram({
