@@ -59,9 +59,11 @@ export async function startRuntime(
     let bootstrapKey: string | undefined;
     let app: Express | undefined;
     if (roles.api) {
-      if ((await countApiKeys(ctx.db.pool)) === 0) bootstrapKey = (await createApiKey(ctx.db.pool, 'default', 'bootstrap')).key;
       app = createApp(ctx, engine, { slack: slack?.mount, page: (a) => mountWebPage(a, ctx) });
       url = await listen(createServer(requestListener(ctx, engine, app)), config.PORT, config.HOST, closers);
+      // Made only once the server listens: a first start that fails (EADDRINUSE, the likeliest
+      // first-run failure) must not make a key nobody saw, leaving the next start to print none.
+      if ((await countApiKeys(ctx.db.pool)) === 0) bootstrapKey = (await createApiKey(ctx.db.pool, 'default', 'bootstrap')).key;
       ctx.log.info({ address: url, database: ctx.db.kind }, 'listening');
     } else {
       metricsUrl = await listen(createServer(createMetricsApp(ctx, engine)), config.FORJINN_METRICS_PORT, config.HOST, closers);
