@@ -172,5 +172,20 @@ export async function withTransaction<T>(db: Database, fn: (c: pg.PoolClient) =>
   }
 }
 
+/**
+ * Reads in one snapshot (a read-only repeatable-read transaction): rows read by several
+ * statements agree with each other, as one statement's would (a delivery and its attempts).
+ */
+export async function withSnapshot<T>(db: Database, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(db, async (client) => {
+    await client.query('begin isolation level repeatable read read only');
+    try {
+      return await fn(client);
+    } finally {
+      await client.query('commit').catch(() => {});
+    }
+  });
+}
+
 /** Something that runs queries: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;

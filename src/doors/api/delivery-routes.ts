@@ -33,7 +33,7 @@ export function mountDeliveryRoutes(r: Router, engine: Engine) {
   });
 
   r.get('/v1/deliveries/:id', async (req, res) => {
-    res.json(await getDeliveryWithAttempts(ctx.db.pool, workspaceOf(req).id, req.params.id));
+    res.json(await getDeliveryWithAttempts(ctx.db, workspaceOf(req).id, req.params.id));
   });
 
   r.post('/v1/deliveries/:id/redeliver', async (req, res) => {

@@ -1,6 +1,6 @@
 // The request log as the API shows it: deliveries newest first with cursor pagination, and one
 // delivery with every attempt (the statements: store/deliveries, store/attempts).
-import type { Queryable } from '../../store/database.js';
+import { withSnapshot, type Database, type Queryable } from '../../store/database.js';
 import { ApiError, invalid } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../store/cursor.js';
 import { DELIVERY_STATUSES, getDelivery, listDeliveryRows, type LoggedDelivery } from '../../store/deliveries/index.js';
@@ -44,8 +44,12 @@ export async function listDeliveries(db: Queryable, webhookId: string, q: { stat
   return { data: page.map(deliveryView), nextCursor: more && last ? encodeCursor(last.cursor_at, last.id) : null };
 }
 
-export async function getDeliveryWithAttempts(db: Queryable, workspaceId: string, id: string) {
-  const row = await getDelivery(db, workspaceId, id);
+/** A delivery and its attempts as of one moment: never attempt k beside attempt k-1's schedule. */
+export async function getDeliveryWithAttempts(db: Database, workspaceId: string, id: string) {
+  const { row, attempts } = await withSnapshot(db, async (c) => {
+    const row = await getDelivery(c, workspaceId, id);
+    return { row, attempts: row ? await getAttempts(c, id) : [] };
+  });
   if (!row) throw new ApiError('not_found', 'delivery not found');
-  return { ...deliveryView(row), event: JSON.parse(row.payload), attempts: await getAttempts(db, id) };
+  return { ...deliveryView(row), event: JSON.parse(row.payload), attempts };
 }
