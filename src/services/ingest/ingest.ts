@@ -3,7 +3,7 @@
 // committed, and a repeated id finds the first event instead of creating anything.
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../core/context.js';
-import { ApiError } from '../../core/errors.js';
+import { ApiError, invalid } from '../../core/errors.js';
 import { parseInput } from '../../core/validate.js';
 import { EVENT_SCHEMAS, eventTypeSchema } from './schemas.js';
 import { batcherFor } from './batcher.js';
@@ -26,7 +26,14 @@ export function prepareEvent(raw: unknown, workspaceName: string, idempotencyKey
   if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
     throw new ApiError('validation_error', 'Idempotency-Key: 1 to 200 characters', 'Idempotency-Key');
   }
-  const id = (parsed.id as string | undefined) ?? idempotencyKey ?? randomUUID();
+  // One id per event, the same in the API, the page, the delivered body and what targets derive
+  // from it (PagerDuty's dedup_key): the body's `id`, else the Idempotency-Key, else a new UUID.
+  // Both given and different would make two ids of one event: refused, naming both.
+  const bodyId = parsed.id as string | undefined;
+  if (bodyId !== undefined && idempotencyKey !== undefined && bodyId !== idempotencyKey) {
+    throw invalid('id', `the body's id ${JSON.stringify(bodyId)} and the Idempotency-Key ${JSON.stringify(idempotencyKey)} differ; send one of them, or the same value in both`);
+  }
+  const id = bodyId ?? idempotencyKey ?? randomUUID();
   const body = {
     ...(raw as Record<string, unknown>),
     id,
@@ -36,7 +43,7 @@ export function prepareEvent(raw: unknown, workspaceName: string, idempotencyKey
   };
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
-    id: idempotencyKey ?? id,
+    id,
     type: event,
     payload: JSON.stringify(body),
     chatflowId: str(parsed.chatflowId),
