@@ -237,6 +237,6 @@ describe('OpenAPI', () => {
     expect(routes.length).toBeGreaterThan(5);
     const missing = routes.filter(([m, p]) => !doc.paths[p]?.[m]);
     expect(missing).toEqual([]);
-    expect(doc.components.schemas.WebhookCreate.properties.url).toBeDefined();
+    expect(doc.components.requestBodies.WebhookCreate.content['application/json'].schema.properties.url).toBeDefined();
   });
 });
