@@ -96,12 +96,12 @@ test('two events with different keys and the same body (no id) get different Pag
   const keys = [`a-${crypto.randomUUID()}`, `b-${crypto.randomUUID()}`];
   for (const key of keys) expect((await emit(body, 'application/json', key)).status).toBe(202);
   const sent = await eventually(() => {
-    const got = rx.received.filter((r) => r.path === '/v2/enqueue').map((r) => JSON.parse(r.body));
-    return got.length === 2 && got;
+    const got: Array<{ dedup_key: string; payload: { custom_details: { id: string } } }> = rx.received.filter((r) => r.path === '/v2/enqueue').map((r) => JSON.parse(r.body));
+    return got.length === 2 ? got : undefined;
   }, { what: 'both PagerDuty events' });
   // Each alert carries its own event, with the id the API knows it by.
   const byKey = keys.map((key) => sent.find((s) => s.payload.custom_details.id === key));
   expect(byKey.every(Boolean)).toBe(true);
-  expect(byKey[0].dedup_key).not.toBe(byKey[1].dedup_key);
+  expect(byKey[0]!.dedup_key).not.toBe(byKey[1]!.dedup_key);
   for (const key of keys) expect((await svc.api('GET', `/v1/events/${key}`)).status).toBe(200);
 });

@@ -29,7 +29,7 @@ test('a first serve that fails with EADDRINUSE makes no key: the next start prin
   await new Promise<void>((resolve) => busy.close(() => resolve()));
   child = await spawnService('serve', { ...env, PORT: port }, { waitFor: /delivery worker running/ });
   // The key is written right after that line (same tick); the pipe may bring it a moment later.
-  const out = await eventually(() => /Bootstrap API key for workspace "default"[\s\S]*Try: curl/.test(child!.output()) && child!.output(), {
+  const out = await eventually(() => (/Bootstrap API key for workspace "default"[\s\S]*Try: curl/.test(child!.output()) ? child!.output() : undefined), {
     timeoutMs: 5_000,
     what: 'the bootstrap key on stdout',
   });
