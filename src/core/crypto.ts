@@ -45,12 +45,16 @@ export function createCipher(key: Buffer, fallbacks: Buffer[] = []): Cipher {
   };
 }
 
-/** FORJINN_MASTER_KEY, or a key generated once into DATA_DIR/master.key (mode 0600). */
-export function loadMasterKey(configured: string | undefined, dataDir: string): { key: Buffer; generated: boolean } {
+/**
+ * FORJINN_MASTER_KEY, or a key generated once into DATA_DIR/master.key (mode 0600). `mustExist`:
+ * a missing key file is an error instead (a new key could open none of the stored secrets).
+ */
+export function loadMasterKey(configured: string | undefined, dataDir: string, opts: { mustExist?: boolean } = {}): { key: Buffer; generated: boolean } {
   if (configured) return { key: parseMasterKey(configured), generated: false };
   const dir = resolve(dataDir);
   const file = join(dir, 'master.key');
   if (existsSync(file)) return { key: parseMasterKey(readFileSync(file, 'utf8')), generated: false };
+  if (opts.mustExist) throw new Error(`no master key: ${file} does not exist and FORJINN_MASTER_KEY is not set (set it to the key the service uses)`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });

@@ -52,6 +52,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Refuses a DATA_DIR that holds no database, before anything is created in it: the admin
+ * commands use this so that a mistyped DATA_DIR is an error, not a new empty database (and a new
+ * master key). `serve` and `migrate` create the database instead.
+ */
+export function assertEmbeddedExists(dataDir: string): void {
+  const dir = resolve(dataDir);
+  if (existsSync(join(dir, 'pgdata', 'PG_VERSION'))) return;
+  throw new Error(
+    `no database in ${dir} (DATA_DIR); create one with \`forjinn-webhooks migrate\` (or \`forjinn-webhooks serve\`), ` +
+      'or set DATA_DIR to the directory that holds it (DATABASE_URL for PostgreSQL)',
+  );
+}
+
 export async function startEmbedded(dataDir: string, opts: { attach?: boolean } = {}): Promise<Embedded> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -7,14 +7,17 @@ import { createCipher, loadMasterKey } from '../core/crypto.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { Bus } from '../core/bus.js';
 import { openDatabase, type Database } from './database.js';
+import { assertEmbeddedExists } from './embedded.js';
 import { migrate, OwnerGoneError } from './migrate.js';
 
 export async function openContext(
   config: Readonly<Config>,
-  opts: { exclusive?: boolean; log?: Logger; requestTimeouts?: boolean } = {},
+  opts: { exclusive?: boolean; log?: Logger; requestTimeouts?: boolean; mustExist?: boolean } = {},
 ): Promise<{ ctx: AppContext; db: Database }> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const { key, generated } = loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR);
+  // mustExist (the admin commands): open what is there, create neither a database nor a master key.
+  if (opts.mustExist && !config.DATABASE_URL) assertEmbeddedExists(config.DATA_DIR);
+  const { key, generated } = loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR, { mustExist: opts.mustExist });
   if (generated) log.warn({ dataDir: config.DATA_DIR }, 'generated a master key into DATA_DIR/master.key; back it up, or set FORJINN_MASTER_KEY');
   let db: Database;
   for (let attempt = 1; ; attempt++) {

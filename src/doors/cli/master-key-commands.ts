@@ -15,6 +15,7 @@ import { loadConfig } from '../../core/config.js';
 import { withTransaction } from '../../store/database.js';
 import { countNotSealedUnder, replaceSealedValue, sealedColumns, sealedValues } from '../../store/sealed-columns.js';
 import { openContext } from '../../store/open.js';
+import { assertEmbeddedExists } from '../../store/embedded.js';
 import { createCipher, loadMasterKey, masterKeyId, parseMasterKey, sealedKeyId, writeKeyFile, type Cipher } from '../../core/crypto.js';
 import { createLogger } from '../../core/log.js';
 import { CliError, parse } from './args.js';
@@ -64,7 +65,9 @@ async function rotate(newKeyText: string | undefined): Promise<number> {
   const fileMode = !config.FORJINN_MASTER_KEY;
   const keyFile = join(resolve(config.DATA_DIR), 'master.key');
   const nextFile = `${keyFile}.next`;
-  const current = loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR).key;
+  // Never a new database or key: a mistyped DATA_DIR is an error naming it.
+  if (!config.DATABASE_URL) assertEmbeddedExists(config.DATA_DIR);
+  const current = loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR, { mustExist: true }).key;
 
   let next: Buffer;
   let resumed = false;
@@ -80,7 +83,7 @@ async function rotate(newKeyText: string | undefined): Promise<number> {
   if (next.equals(current)) throw new CliError('the new key is the current master key; nothing to do');
   // Exclusive: the embedded database refuses while a service holds it (it would keep serving
   // values sealed with a key it no longer has).
-  const { ctx } = await openContext(config, { exclusive: true, log });
+  const { ctx } = await openContext(config, { exclusive: true, log, mustExist: true });
   let counts: Map<string, number>;
   try {
     // The new key is kept somewhere before any row depends on it.
