@@ -1,7 +1,15 @@
 // Thin wrapper over node:util parseArgs: unknown flags and missing values are usage errors.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export class CliError extends Error {}
+/** A failure the command explains itself: its message is printed as is; exit 2 (usage or input) unless told otherwise. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
+}
 
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string) {
   try {

@@ -21,14 +21,41 @@ export function findCommand(commands: Command[], argv: string[]): { command: Com
   return one ? { command: one, args: argv.slice(1) } : undefined;
 }
 
-export function usage(commands: Command[]): string {
+const list = (commands: Command[]) => {
   const width = Math.max(...commands.map((c) => c.name.length));
+  return commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}${c.remote ? '  [API]' : ''}`);
+};
+
+const MODES = [
+  'Commands marked [API] go through a deployed service\'s HTTP API when given its URL and an API key:',
+  '  --url <base> --key <api key> before the command, or FORJINN_URL and FORJINN_KEY',
+  'Without them, and for the other commands, the database is opened directly (DATABASE_URL or DATA_DIR).',
+];
+
+export function usage(commands: Command[]): string {
   return [
-    'usage: forjinn-webhooks <command> [options]   (each command takes --help)',
+    'usage: forjinn-webhooks [--url <base> --key <api key>] <command> [options]   (each command takes --help)',
+    '       forjinn-webhooks --version',
     '',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...list(commands),
     '',
+    ...MODES,
     'Configuration comes from the environment: see docs/configuration.md.',
     '',
+  ].join('\n');
+}
+
+/** The commands of a group (`webhook`, `slack`, `api-key`): empty when `word` names none. */
+export function groupOf(commands: Command[], word: string): Command[] {
+  return commands.filter((c) => c.name.startsWith(`${word} `));
+}
+
+export function groupUsage(group: string, commands: Command[]): string {
+  return [
+    `usage: forjinn-webhooks [--url <base> --key <api key>] ${group} <command> [options]   (each command takes --help)`,
+    '',
+    ...list(commands),
+    '',
+    ...(commands.some((c) => c.remote) ? [...MODES, ''] : []),
   ].join('\n');
 }

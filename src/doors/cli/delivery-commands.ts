@@ -9,6 +9,7 @@ import { CliError, parse, required } from './args.js';
 import type { Command } from './command.js';
 import { cli, workspaceId } from './webhook-commands.js';
 import { withContext } from './with-context.js';
+import { keyWorkspace } from './service-client.js';
 
 const EMIT = 'forjinn-webhooks emit <file.json | -> [--workspace default] [--idempotency-key K]';
 const TEST = 'forjinn-webhooks webhook test <id> [--event TYPE] [--workspace default]';
@@ -23,8 +24,9 @@ export const deliveryCommands: Command[] = [
     name: 'emit',
     summary: 'Report an event (JSON from a file or stdin), as POST /v1/events does',
     usage: `${EMIT}\n\nA running service delivers it within its poll interval; prints {"id","deliveries"}.`,
-    async run(args) {
-      const { values, positionals } = parse(args, { workspace: { type: 'string', default: 'default' }, 'idempotency-key': { type: 'string' } }, EMIT);
+    remote: true,
+    async run(args, service) {
+      const { values, positionals } = parse(args, { workspace: { type: 'string' }, 'idempotency-key': { type: 'string' } }, EMIT);
       const file = positionals[0];
       if (!file) throw new CliError(`missing the event file (or - for stdin)\n\nusage: ${EMIT}`);
       let body: unknown;
@@ -33,12 +35,20 @@ export const deliveryCommands: Command[] = [
       } catch (e) {
         throw new CliError(`cannot read the event: ${(e as Error).message}`);
       }
+      const key = values['idempotency-key'];
+      if (service) {
+        await keyWorkspace(service, values.workspace);
+        const res = await service.call('POST', '/v1/events', { body, headers: key ? { 'idempotency-key': key } : {} });
+        process.stdout.write(`${JSON.stringify(res.body)}\n`);
+        return 0;
+      }
+      const name = values.workspace ?? 'default';
       const result = await withContext(async (ctx) =>
         cli(async () => {
-          const w = await findWorkspace(ctx.db.pool, values.workspace);
-          if (!w) throw new CliError(`no workspace named "${values.workspace}"`);
+          const w = await findWorkspace(ctx.db.pool, name);
+          if (!w) throw new CliError(`no workspace named "${name}"`);
           // No worker in this process: the service's workers find the deliveries (NOTIFY, or their poll).
-          return ingestEvent(ctx, { wake: () => {} }, w, body, values['idempotency-key']);
+          return ingestEvent(ctx, { wake: () => {} }, w, body, key);
         }),
       );
       process.stdout.write(`${JSON.stringify(result.body)}\n`);
@@ -49,21 +59,30 @@ export const deliveryCommands: Command[] = [
     name: 'webhook test',
     summary: 'Send a sample event to a webhook now and print what happened',
     usage: TEST,
-    async run(args) {
-      const { values, positionals } = parse(args, { event: { type: 'string' }, workspace: { type: 'string', default: 'default' } }, TEST);
+    remote: true,
+    async run(args, service) {
+      const { values, positionals } = parse(args, { event: { type: 'string' }, workspace: { type: 'string' } }, TEST);
       const id = positionals[0];
       if (!id) throw new CliError(`missing webhook id\n\nusage: ${TEST}`);
-      const result = await withContext(async (ctx) =>
-        cli(async () => {
-          const wsId = await workspaceId(ctx, values.workspace);
-          const engine = createEngine(ctx, { worker: false });
-          try {
-            return await sendTest(engine, ctx, { id: wsId, name: values.workspace }, id, values.event ? { event: values.event } : {});
-          } finally {
-            await engine.stop();
-          }
-        }),
-      );
+      const input = values.event ? { event: values.event } : {};
+      let result: Pick<Awaited<ReturnType<typeof sendTest>>, 'outcome' | 'response' | 'error' | 'deliveryId'>;
+      if (service) {
+        await keyWorkspace(service, values.workspace);
+        result = (await service.call('POST', `/v1/webhooks/${encodeURIComponent(id)}/test`, { body: input })).body;
+      } else {
+        const name = values.workspace ?? 'default';
+        result = await withContext(async (ctx) =>
+          cli(async () => {
+            const wsId = await workspaceId(ctx, name);
+            const engine = createEngine(ctx, { worker: false });
+            try {
+              return await sendTest(engine, ctx, { id: wsId, name }, id, input);
+            } finally {
+              await engine.stop();
+            }
+          }),
+        );
+      }
       const status = result.response ? `HTTP ${result.response.status} in ${result.response.durationMs} ms` : (result.error ?? 'no response');
       process.stdout.write(`${result.outcome === 'success' ? 'ok' : 'failed'}: ${status}\ndelivery: ${result.deliveryId}\n`);
       if (result.response?.body) process.stdout.write(`response: ${result.response.body.slice(0, 500)}\n`);
