@@ -12,6 +12,12 @@ export interface Filters {
   datasetIds?: string[];
 }
 
+/**
+ * A webhook's template: one for every event type (the `template` column), or one per event type
+ * (the `templates` column, jsonb); null: the built-in ones. The services check its shape.
+ */
+export type TemplateSetting = string | Partial<Record<string, string>> | null;
+
 export interface WebhookRow {
   id: string;
   workspace_id: string;
@@ -26,6 +32,7 @@ export interface WebhookRow {
   transformer: string;
   transformer_config_enc: string | null;
   template: string | null;
+  templates: Partial<Record<string, string>> | null;
   filters: Filters;
   headers_enc: string | null;
   max_attempts: number | null;
@@ -51,7 +58,7 @@ export interface Webhook {
   description: string | null;
   transformer: string;
   transformerConfig: Record<string, unknown>;
-  template: string | null;
+  template: TemplateSetting;
   filters: Filters;
   headers: Record<string, string>;
   maxAttempts: number | null;
@@ -81,7 +88,7 @@ export function openRow(row: WebhookRow, cipher: Cipher): Webhook {
     description: row.description,
     transformer: row.transformer,
     transformerConfig: row.transformer_config_enc ? JSON.parse(cipher.decrypt(row.transformer_config_enc)) : {},
-    template: row.template,
+    template: row.templates ?? row.template,
     filters: row.filters ?? {},
     headers: row.headers_enc ? JSON.parse(cipher.decrypt(row.headers_enc)) : {},
     maxAttempts: row.max_attempts,
@@ -122,6 +129,11 @@ type Settings = Pick<
   'url' | 'urlMasked' | 'events' | 'enabled' | 'description' | 'transformer' | 'transformerConfig' | 'template' | 'filters' | 'headers' | 'maxAttempts'
 >;
 
+/** The `template` and `templates` columns of a setting: a string in the one, a map in the other. */
+function templateColumns(t: TemplateSetting): [string | null, string | null] {
+  return typeof t === 'string' ? [t, null] : t ? [null, JSON.stringify(t)] : [null, null];
+}
+
 function sealHeaders(cipher: Cipher, headers: Record<string, string>): string | null {
   return Object.keys(headers).length ? cipher.encrypt(JSON.stringify(headers)) : null;
 }
@@ -134,8 +146,8 @@ export async function insertWebhook(
 ): Promise<WebhookRow> {
   const { rows } = await tx.query<WebhookRow>(
     `insert into webhooks (workspace_id, url_enc, url_masked, secret_enc, events, enabled, description,
-       transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin)
-     values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb)
+       transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin, templates)
+     values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb, $15::jsonb)
      returning *`,
     [
       workspaceId,
@@ -147,11 +159,12 @@ export async function insertWebhook(
       s.description,
       s.transformer,
       cipher.encrypt(JSON.stringify(s.transformerConfig)),
-      s.template,
+      templateColumns(s.template)[0],
       JSON.stringify(s.filters),
       sealHeaders(cipher, s.headers),
       s.maxAttempts,
       s.origin ? JSON.stringify(s.origin) : null,
+      templateColumns(s.template)[1],
     ],
   );
   return rows[0];
@@ -165,7 +178,7 @@ export async function updateWebhookSettings(tx: Queryable, cipher: Cipher, works
   const { rows } = await tx.query<WebhookRow>(
     `update webhooks set url_enc = $3, url_masked = $4, events = $5::text[], enabled = $6, description = $7,
        transformer = $8, transformer_config_enc = $9, template = $10, filters = $11::jsonb, headers_enc = $12,
-       max_attempts = $13, updated_at = now(),
+       max_attempts = $13, templates = $15::jsonb, updated_at = now(),
        failure_streak = case when $14 then 0 else failure_streak end,
        disabled_reason = case when $6 then null else disabled_reason end,
        disabled_at = case when $6 then null else disabled_at end
@@ -180,11 +193,12 @@ export async function updateWebhookSettings(tx: Queryable, cipher: Cipher, works
       s.description,
       s.transformer,
       cipher.encrypt(JSON.stringify(s.transformerConfig)),
-      s.template,
+      templateColumns(s.template)[0],
       JSON.stringify(s.filters),
       sealHeaders(cipher, s.headers),
       s.maxAttempts,
       reenable,
+      templateColumns(s.template)[1],
     ],
   );
   return rows[0];

@@ -2,6 +2,7 @@
 // contract's headers and signatures over the exact bytes that will be sent.
 import { TransformerError, type RenderContext, type Rendered, type Transformer } from '../transformers/types.js';
 import { describeBytes, MAX_RENDERED_BYTES } from '../transformers/shared/render-budget.js';
+import { templateFor } from '../transformers/shared/templates.js';
 import type { Webhook } from '../../store/webhooks.js';
 import { signatureHeaders } from '../signing/sign.js';
 
@@ -34,11 +35,13 @@ export class RenderError extends Error {}
 export function buildRequest(p: PreparedWebhook, input: RequestInput, renderCtx: RenderContext): WireRequest {
   const { webhook, transformer } = p;
   let rendered: Rendered;
-  if (transformer.name === 'generic' && !webhook.template) {
+  // One template for every type, or this type's from a per-event map (absent: the built-in one).
+  const template = templateFor(webhook.template, input.eventType);
+  if (transformer.name === 'generic' && !template) {
     rendered = { body: input.payload, contentType: 'application/json', headers: {}, truncated: [], signed: true };
   } else {
     try {
-      rendered = transformer.render(JSON.parse(input.payload), p.config, { ...renderCtx, webhookId: webhook.id, webhookUrl: webhook.url, deliveryId: input.deliveryId }, webhook.template ?? undefined);
+      rendered = transformer.render(JSON.parse(input.payload), p.config, { ...renderCtx, webhookId: webhook.id, webhookUrl: webhook.url, deliveryId: input.deliveryId }, template);
     } catch (e) {
       throw new RenderError(e instanceof TransformerError || e instanceof Error ? e.message : String(e));
     }

@@ -8,21 +8,23 @@ import type { Config } from '../../core/config.js';
 import { ApiError, invalid } from '../../core/errors.js';
 import { parseInput } from '../../core/validate.js';
 import { redactHeaders } from '../delivery/request.js';
+import { templateFor } from '../transformers/shared/templates.js';
+import { templateSchema } from './schema.js';
 
 export const previewSchema = z
   .object({
     transformer: z.string().default('generic'),
     transformerConfig: z.record(z.string(), z.unknown()).default({}),
-    template: z.string().max(65_536).nullable().optional(),
+    template: templateSchema.optional(),
     event: z.enum(EVENT_TYPES, { message: `must be one of ${EVENT_TYPES.join(', ')}` }).optional(),
     payload: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 export type PreviewInput = z.infer<typeof previewSchema>;
 
-function asApiError(e: unknown): never {
+function asApiError(e: unknown, templateField: string): never {
   if (e instanceof TransformerError) {
-    const field = e.code === 'invalid_template' ? 'template' : e.code === 'render_error' ? (e.field ?? 'template') : e.field ? `transformerConfig.${e.field}` : 'transformerConfig';
+    const field = e.code === 'invalid_template' ? templateField : e.code === 'render_error' ? (e.field ?? 'template') : e.field ? `transformerConfig.${e.field}` : 'transformerConfig';
     throw new ApiError('validation_error', `${field}: ${e.message}`, field, [{ field, message: e.message }]);
   }
   throw e;
@@ -38,10 +40,13 @@ export function renderPreview(config: PreviewConfig, raw: unknown, extra: Partia
   const type: EventType = input.event ?? (input.payload?.event as EventType | undefined) ?? 'flow_completed';
   if (!EVENT_TYPES.includes(type)) throw invalid('payload.event', `must be one of ${EVENT_TYPES.join(', ')}`);
   const event = { ...SAMPLE_EVENTS[type], ...(input.payload ?? {}), event: type };
+  // The template this type renders with: the one template, or this type's of a per-event map.
+  const template = templateFor(input.template, type);
+  const templateField = input.template && typeof input.template === 'object' ? `template.${type}` : 'template';
   try {
     const parsed = transformer.parseConfig(input.transformerConfig);
     const limit = config.FORJINN_MAX_RENDERED_BYTES;
-    if (input.template) withRenderLimit(limit, () => transformer.checkTemplate?.(input.template!, parsed, [type]));
+    if (template) withRenderLimit(limit, () => transformer.checkTemplate?.(template, parsed, [type]));
     const out = transformer.render(
       event,
       parsed,
@@ -53,7 +58,7 @@ export function renderPreview(config: PreviewConfig, raw: unknown, extra: Partia
         maxRenderedBytes: limit,
         ...extra,
       },
-      input.template ?? undefined,
+      template,
     );
     return {
       event: type,
@@ -65,6 +70,6 @@ export function renderPreview(config: PreviewConfig, raw: unknown, extra: Partia
       signed: out.signed,
     };
   } catch (e) {
-    return asApiError(e);
+    return asApiError(e, templateField);
   }
 }

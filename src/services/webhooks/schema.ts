@@ -39,6 +39,27 @@ const eventsSchema = z
   .min(1, 'subscribe to at least one event type, or ["*"]')
   .transform((list) => (list.includes('*') ? ['*'] : [...new Set(list)]));
 
+const templateSource = z.string().max(65_536, 'at most 64 KiB');
+
+/**
+ * One template for every event type (a string, as always), or one per event type: an object
+ * `{ "<event_type>": "<template>" }`, the built-in default rendering the types it leaves out. An
+ * empty entry is the default too; a map left empty is no template.
+ */
+export const templateSchema = z
+  .union(
+    [
+      templateSource,
+      z.partialRecord(z.enum(EVENT_TYPES, { message: `must be one of ${EVENT_TYPES.join(', ')}` }), templateSource).transform((m) => {
+        const kept = Object.entries(m).filter(([, v]) => v !== undefined && v.trim() !== '');
+        return kept.length ? (Object.fromEntries(kept) as Partial<Record<(typeof EVENT_TYPES)[number], string>>) : null;
+      }),
+    ],
+    { message: 'must be a template, or an object with one template per event type' },
+  )
+  .nullable();
+export type TemplateInput = z.infer<typeof templateSchema>;
+
 export const webhookFields = {
   url: z.string().trim().max(2048, 'at most 2048 characters'),
   events: eventsSchema,
@@ -46,7 +67,7 @@ export const webhookFields = {
   description: z.string().max(500, 'at most 500 characters').nullable(),
   transformer: z.string(),
   transformerConfig: z.record(z.string(), z.unknown()),
-  template: z.string().max(65_536, 'at most 64 KiB').nullable(),
+  template: templateSchema,
   filters: filtersSchema,
   headers: headersSchema,
   maxAttempts: z.number().int('must be a whole number').min(1, 'at least 1').max(50, 'at most 50').nullable(),

@@ -17,6 +17,7 @@ import {
   softDeleteWebhook,
   updateWebhookSettings,
   type Webhook,
+  type TemplateSetting,
 } from '../../store/webhooks.js';
 import { lockWorkspace } from '../../store/workspaces.js';
 import { cancelPendingOfWebhook } from '../../store/deliveries/index.js';
@@ -39,20 +40,30 @@ export function generateSecret(): string {
 type Ctx = Pick<AppContext, 'db' | 'cipher' | 'config'>;
 
 /** Checks the parts that depend on each other: URL rules, transformer, its config and template. */
-function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transformer: string; transformerConfig: Record<string, unknown>; template?: string | null }) {
+function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transformer: string; transformerConfig: Record<string, unknown>; template?: TemplateSetting }) {
   const url = checkWebhookUrl(input.url, ctx.config);
   const transformer = getTransformer(input.transformer);
   if (!transformer) throw invalid('transformer', `unknown transformer; one of ${TRANSFORMER_NAMES.join(', ')}`);
+  let field = 'template';
   try {
     const config = transformer.parseConfig(input.transformerConfig);
     transformer.checkUrl?.(url, config);
-    // The samples render under the configured size bound, as deliveries will.
-    if (input.template) withRenderLimit(ctx.config.FORJINN_MAX_RENDERED_BYTES, () => transformer.checkTemplate?.(input.template!, config, input.events));
+    // The samples render under the configured size bound, as deliveries will: one template
+    // against the sample of every type subscribed, each of a per-event map against its own.
+    const check = (source: string, events: readonly string[]) =>
+      withRenderLimit(ctx.config.FORJINN_MAX_RENDERED_BYTES, () => transformer.checkTemplate?.(source, config, events));
+    if (typeof input.template === 'string') {
+      if (input.template) check(input.template, input.events);
+    } else if (input.template) {
+      for (const [type, source] of Object.entries(input.template)) {
+        field = `template.${type}`;
+        if (source) check(source, [type]);
+      }
+    }
     return config;
   } catch (e) {
     if (e instanceof TransformerError) {
-      const field =
-        e.code === 'invalid_url' ? 'url' : e.code === 'invalid_template' ? 'template' : e.field ? `transformerConfig.${e.field}` : 'transformerConfig';
+      if (e.code !== 'invalid_template') field = e.code === 'invalid_url' ? 'url' : e.field ? `transformerConfig.${e.field}` : 'transformerConfig';
       throw new ApiError('validation_error', `${field}: ${e.message}`, field, [{ field, message: e.message }]);
     }
     throw e;
@@ -83,9 +94,14 @@ export async function createWebhook(
 ): Promise<{ webhook: WebhookView; secret: string | null }> {
   const input: CreateWebhookInput = parseInput(createWebhookSchema, raw);
   checkTarget(ctx, input);
+  // Chat targets take no signatures (their render says signed: false): a secret would sign nothing.
+  const signed = input.transformer === 'generic';
+  if (!signed && input.secret) {
+    throw invalid('secret', `${input.transformer} deliveries are not signed (chat and incident targets take no signatures); leave the secret out`);
+  }
   await checkSlackBotMode(ctx.db.pool, workspaceId, input);
   await checkWebhookHost(input.url, ctx.config);
-  const secret = input.secret === null ? null : (input.secret ?? generateSecret());
+  const secret = input.secret === null || !signed ? null : (input.secret ?? generateSecret());
   const { cipher } = ctx;
   const row = await withTransaction(ctx.db, async (tx) => {
     await checkRoom(tx, ctx, workspaceId);

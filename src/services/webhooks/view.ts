@@ -13,7 +13,8 @@ export interface WebhookView {
   description: string | null;
   transformer: string;
   transformerConfig: Record<string, unknown>;
-  template: string | null;
+  /** One template for every event type, or one per type (`{ "<event_type>": "<template>" }`). */
+  template: Webhook['template'];
   filters: Webhook['filters'];
   headers: Record<string, string>;
   maxAttempts: number | null;

@@ -39,6 +39,19 @@ export function defaultTemplateSource(target: string, eventType: string): string
   return files.get(eventType) ?? (files.get('default') as string);
 }
 
+/**
+ * A webhook's template setting: one template for every event type, or one per event type (the
+ * built-in default renders the types a map leaves out). Null or absent: the built-in ones.
+ */
+export type TemplateSetting = string | Readonly<Partial<Record<string, string>>> | null | undefined;
+
+/** The custom template an event of `eventType` renders with, or undefined for the built-in one. */
+export function templateFor(setting: TemplateSetting, eventType: string): string | undefined {
+  if (setting === null || setting === undefined) return undefined;
+  if (typeof setting === 'string') return setting;
+  return Object.hasOwn(setting, eventType) ? setting[eventType] : undefined;
+}
+
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
 function compile(source: string, strict: boolean): HandlebarsTemplateDelegate {
