@@ -65,7 +65,7 @@ export async function renderDelivery({ main, signal, params }: View) {
       ),
       h('h2', {}, 'Attempts'),
       d.attempts.length
-        ? h('ol', { class: 'attempts', reversed: true }, [...d.attempts].reverse().map((a, i) => attemptView(a, i === 0)))
+        ? h('ol', { class: 'attempts', reversed: true }, [...d.attempts].reverse().map((a, i) => attemptView(a, i === 0, i === 0 && d.status === 'failed')))
         : h('p', { class: 'muted' }, 'No attempt yet: it is queued and goes out shortly.'),
       h('details', { class: 'card' }, h('summary', {}, 'Event payload'), pre(JSON.stringify(d.event, null, 2), 'Event payload')),
     );
@@ -80,9 +80,14 @@ function focusKey(main: HTMLElement): string | undefined {
   return el.id ? `#${el.id}` : 'h1';
 }
 
-/** The newest attempt opens its bodies; older ones (often the same request again) stay folded. */
-function attemptView(a: Attempt, newest: boolean): HTMLElement {
+/**
+ * The newest attempt opens its bodies; older ones (often the same request again) stay folded.
+ * `final`: the delivery was given up after it, so an answer that asked for a retry is shown as
+ * what it became, a failure: no retry follows it.
+ */
+function attemptView(a: Attempt, newest: boolean, final = false): HTMLElement {
   const ok = a.outcome === 'success';
+  const outcome = final && a.outcome === 'retry' ? 'failed' : a.outcome;
   const errorText = a.error && a.error !== `HTTP ${a.responseStatus}` ? a.error : null;
   return h(
     'li',
@@ -91,7 +96,7 @@ function attemptView(a: Attempt, newest: boolean): HTMLElement {
       'h3',
       {},
       `Attempt ${a.attempt} `,
-      badge(ok ? 'succeeded' : 'failed', a.outcome),
+      badge(ok ? 'succeeded' : 'failed', outcome),
       ' ',
       a.responseStatus ? `HTTP ${a.responseStatus}` : 'no answer',
       ` · ${a.durationMs} ms · `,
@@ -99,6 +104,7 @@ function attemptView(a: Attempt, newest: boolean): HTMLElement {
       a.trigger !== 'auto' ? h('span', { class: 'muted' }, ` (${a.trigger})`) : null,
     ),
     errorText ? h('p', { class: 'field-error' }, errorText) : null,
+    outcome !== a.outcome ? h('p', { class: 'muted small' }, `The last of ${a.attempt} ${a.attempt === 1 ? 'attempt' : 'attempts'}: the delivery was given up and marked failed.`) : null,
     h(
       'div',
       { class: 'columns' },

@@ -3,12 +3,13 @@
 // settings still count), never sent anywhere.
 import { api, describeError, isAbort } from './api.js';
 import { h, pre, prettyBody, replace } from './dom.js';
-import { EVENT_LABELS, EVENT_TYPES } from './types.js';
+import { EVENT_LABELS, EVENT_TYPES, type Webhook } from './types.js';
 
 export interface PreviewInput {
   transformer: string;
   transformerConfig: Record<string, unknown>;
-  template: string | null;
+  /** One template, one per event type, or null: the built-in ones. */
+  template: Webhook['template'];
 }
 
 interface PreviewAnswer {

@@ -4,13 +4,20 @@ import { api, ApiFailure, describeError, loadTransformers } from './api.js';
 import { h, notice, replace, toast } from './dom.js';
 import { configFields, eventsFieldset, field, filtersFieldset, input, showFieldErrors, clearFieldErrors } from './form-fields.js';
 import { previewPanel } from './form-preview.js';
+import { templateEditor } from './template-editor.js';
+import { headersFieldset, maxAttemptsField } from './headers-field.js';
 import type { View } from './view.js';
 import { deleteSection, rotateSection, secretOnce } from './secret-panel.js';
 import { sendTestControl } from './send-test.js';
 import type { TransformerInfo, Webhook } from './types.js';
 import { showsFullUrl } from '../../../services/webhooks/shown-url.js';
 
-const EVENTS_FIRST = 'flow_completed';
+/** What the Format field says of each format: what is sent, and whether it is signed. */
+function formatHelp(t: TransformerInfo | undefined): string {
+  if (!t) return '';
+  if (t.name === 'generic') return 'The event as JSON, POSTed to your endpoint and signed with the webhook\'s secret (X-Forjinn-Signature, webhook-signature).';
+  return `A ${t.label} message built from the event. Not signed: ${t.label} takes no signatures, so no signing secret is made; the URL${t.configFields.some((f) => f.secret) ? ' and the secret settings are' : ' is'} the credential.`;
+}
 
 /** The secret of a webhook just created, shown once by the edit view it lands on. */
 let justCreated: { id: string; secret: string | null } | undefined;
@@ -29,20 +36,17 @@ export async function renderForm({ main, signal, params, refresh }: View) {
   const secret = input({ id: 'secret', type: 'password', placeholder: 'leave empty to generate one' });
   const events = eventsFieldset(w?.events ?? ['*']);
   const filters = filtersFieldset(w?.filters ?? {});
-  const template = h('textarea', { id: 'template', rows: 8, spellcheck: 'false', class: 'mono', placeholder: 'Empty: the format\'s built-in message' }, w?.template ?? '');
-  const templateHelp = h('span', {});
+  const headers = headersFieldset(w?.headers ?? {});
+  const maxAttempts = maxAttemptsField(w?.maxAttempts ?? null);
   const configSlot = h('div', {});
+  const formatHelpText = h('span', {});
   let config = configFields([], {});
 
-  const readPreview = () => ({ transformer: transformer.value, transformerConfig: config.value(), template: template.value.trim() ? template.value : null });
+  // Read only when a preview runs, after `template` is made below.
+  const readPreview = () => ({ transformer: transformer.value, transformerConfig: config.value(), template: template.value() });
   const preview = previewPanel(readPreview, id, signal);
-  const useDefault = h('button', { type: 'button', class: 'secondary small' }, 'Start from the built-in template');
-  useDefault.addEventListener('click', () => {
-    const source = byName.get(transformer.value)?.defaultTemplates[(document.getElementById('preview-event') as HTMLSelectElement).value];
-    template.value = source ?? '';
-    void preview.run();
-    template.focus();
-  });
+  const template = templateEditor(w?.template ?? null, { transformer: () => byName.get(transformer.value), events: events.value, onInput: preview.schedule, after: preview.el });
+  const secretField = w ? null : field('Signing secret (optional)', secret, { field: 'secret', help: 'Empty: a strong secret is generated and shown once after saving. Your own: at least 16 characters.' });
 
   function onTransformer(first: boolean) {
     const t: TransformerInfo | undefined = byName.get(transformer.value);
@@ -50,8 +54,10 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     replace(configSlot, config.el);
     config.el.addEventListener('input', preview.schedule);
     config.el.addEventListener('change', preview.schedule);
-    replace(templateHelp, t?.templateHelp ?? 'Handlebars source; the event is the context, e.g. {{event}} or {{output}}.');
-    useDefault.hidden = !t?.defaultTemplates[EVENTS_FIRST];
+    template.setHelp(t);
+    replace(formatHelpText, formatHelp(t));
+    // Only plain JSON deliveries are signed: a chat target gets no secret (the API makes none).
+    if (secretField) secretField.hidden = t?.name !== 'generic';
     if (!first && t?.defaultUrl && !url.value) url.value = t.defaultUrl;
     url.placeholder = t?.defaultUrl ?? 'https://example.com/hooks/forjinn';
   }
@@ -59,7 +65,6 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     onTransformer(false);
     preview.schedule();
   });
-  template.addEventListener('input', preview.schedule);
   onTransformer(true);
 
   const summary = h('div', { class: 'form-summary', tabindex: -1, role: 'alert' });
@@ -69,22 +74,16 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     { class: 'card webhook-form', novalidate: true, 'aria-labelledby': 'form-title' },
     w ? h('h2', {}, 'Settings') : null,
     summary,
-    field('Format', transformer, { field: 'transformer', help: 'Plain signed JSON to any endpoint, or a message for a chat or incident tool.' }),
+    field('Format', transformer, { field: 'transformer', help: formatHelpText }),
     field('Endpoint URL', url, { field: 'url', help: w && !showsFullUrl(w.transformer, 'workspace') ? 'Shown shortened because it carries credentials; type a new one to replace it.' : 'Where deliveries are POSTed.' }),
     field('Description (optional)', description, { field: 'description' }),
     events.el,
     h('div', { class: 'field switch', 'data-field': 'enabled' }, enabled, h('label', { for: 'enabled' }, 'Enabled: deliver events to it'), h('p', { class: 'field-error' })),
-    w ? null : field('Signing secret (optional)', secret, { field: 'secret', help: 'Empty: a strong secret is generated and shown once after saving. Your own: at least 16 characters.' }),
+    secretField,
     configSlot,
     filters.el,
-    h(
-      'fieldset',
-      { class: 'group' },
-      h('legend', {}, 'Message template (optional)'),
-      field('Custom template', template, { field: 'template', help: templateHelp }),
-      useDefault,
-      preview.el,
-    ),
+    h('fieldset', { class: 'group' }, h('legend', {}, 'Delivery (optional)'), maxAttempts.el, headers.el),
+    template.el,
     h('div', { class: 'actions' }, save, h('a', { class: 'button secondary', href: '#/webhooks' }, 'Cancel')),
   );
 
@@ -100,11 +99,13 @@ export async function renderForm({ main, signal, params, refresh }: View) {
       description: description.value.trim() || null,
       transformerConfig: config.value(),
       filters: filters.value(),
-      template: template.value.trim() ? template.value : null,
+      template: template.value(),
+      headers: headers.value(),
+      maxAttempts: maxAttempts.value(),
     };
     // A chat target's URL is shown masked: sent back only when it was changed.
     if (!w || url.value !== w.url) body.url = url.value.trim();
-    if (!w && secret.value) body.secret = secret.value;
+    if (!w && secret.value && transformer.value === 'generic') body.secret = secret.value;
     try {
       if (w) {
         await api<Webhook>('PATCH', `/v1/webhooks/${w.id}`, body);
@@ -132,17 +133,18 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     main,
     h('p', { class: 'back' }, h('a', { href: '#/webhooks' }, '← Webhooks')),
     h('div', { class: 'page-head' }, h('h1', { id: 'form-title', tabindex: -1 }, title), w ? h('a', { class: 'button secondary', href: `#/webhooks/${w.id}/log` }, 'Request log') : null),
-    created ? createdPanel(created.secret) : null,
-    w ? h('section', { class: 'card', 'aria-labelledby': 'test-title' }, h('h2', { id: 'test-title' }, 'Send a test'), h('p', { class: 'help' }, 'Sends a sample event through the same path as real deliveries and shows what was sent and answered.'), sendTestControl(w.id, w.events)) : null,
+    created ? createdPanel(created.secret, w?.transformer ?? 'generic') : null,
+    w ? h('section', { class: 'card', 'aria-labelledby': 'test-title' }, h('h2', { id: 'test-title' }, 'Send a test'), h('p', { class: 'help' }, 'Sends a sample event through the same path as real deliveries and shows what was sent and answered.'), sendTestControl(w.id, w.events, { editable: true })) : null,
     form,
-    w ? rotateSection(w, () => toast('Secret rotated.')) : null,
+    // Chat and incident targets take no signatures: no secret to show or rotate.
+    w && w.transformer === 'generic' ? rotateSection(w, () => toast('Secret rotated.')) : null,
     w ? deleteSection(w) : null,
   );
   void preview.run();
 }
 
-function createdPanel(secret: string | null): HTMLElement {
-  return secret
-    ? h('div', {}, notice('info', 'Webhook created.', h('p', {}, 'Next: send a test below to check that your endpoint answers.')), secretOnce(secret, 'Your signing secret'))
-    : notice('info', 'Webhook created (unsigned).', h('p', {}, 'Next: send a test below to check that your endpoint answers.'));
+function createdPanel(secret: string | null, transformer: string): HTMLElement {
+  const next = h('p', {}, 'Next: send a test below to check that your endpoint answers.');
+  if (secret) return h('div', {}, notice('info', 'Webhook created.', next), secretOnce(secret, 'Your signing secret'));
+  return transformer === 'generic' ? notice('info', 'Webhook created (unsigned).', next) : notice('info', 'Webhook created.', next);
 }
