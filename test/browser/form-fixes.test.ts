@@ -28,6 +28,13 @@ async function emit(type: string, extra: Record<string, unknown> = {}) {
   return id;
 }
 
+/** Save changes and wait for this save's own "Saved." (an earlier one may still be on screen). */
+async function saveChanges() {
+  await page.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText('Saved.').waitFor();
+}
+
 const received = (path: string, id: string) =>
   eventually(async () => rx.received.find((r) => r.path === path && r.body.includes(id)), { what: `a delivery of ${id} to ${path}` });
 
@@ -93,8 +100,7 @@ const received = (path: string, id: string) =>
     // Edit the error template and save: the map is stored, and a real error renders with it.
     const errorArea = page.getByLabel('Template for Error occurred');
     await errorArea.fill(`Page-made error: {{slack error.message}}\n${await errorArea.inputValue()}`);
-    await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('Saved.').waitFor();
+    await saveChanges();
     const saved = (await svc.api('GET', `/v1/webhooks/${hook.body.id}`)).body.template;
     const defaults = (await svc.api('GET', '/v1/transformers')).body.data.find((t: { name: string }) => t.name === 'slack').defaultTemplates;
     expect(Object.keys(saved).sort()).toEqual(Object.keys(defaults).sort());
@@ -131,8 +137,7 @@ const received = (path: string, id: string) =>
     await b.shot('fix-headers');
     // Saved with the marker unchanged: the value is kept.
     await page.getByLabel('Description (optional)').fill('with a header');
-    await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('Saved.').waitFor();
+    await saveChanges();
     expect((await received('/headers', await emit('flow_completed'))).headers['x-api-key']).toBe('first-value');
     // A new value replaces it; a header the API refuses is shown at the headers.
     await page.getByLabel('Header 1 value').fill('second-value');
@@ -147,8 +152,7 @@ const received = (path: string, id: string) =>
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('[data-field="maxAttempts"] .field-error').getByText('at least 1').waitFor();
     await page.getByLabel('Max attempts (optional)').fill('');
-    await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('Saved.').waitFor();
+    await saveChanges();
     expect((await svc.api('GET', `/v1/webhooks/${id}`)).body).toMatchObject({ headers: { 'X-Api-Key': '••••••' }, maxAttempts: null });
     expect((await received('/headers', await emit('flow_completed'))).headers['x-api-key']).toBe('second-value');
   });
