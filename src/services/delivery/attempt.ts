@@ -10,6 +10,8 @@ import { shownUrl } from '../webhooks/shown-url.js';
 
 export interface AttemptJob {
   deliveryId: string;
+  /** The event's id (as the API shows it), for the delivery log line. */
+  eventId?: string;
   eventType: string;
   payload: string;
   /** The number of this attempt (1 for the first). */
@@ -34,7 +36,9 @@ export interface AttemptNote {
 export interface AttemptRecord {
   deliveryId: string;
   webhookId: string;
+  eventId: string | null;
   attempt: number;
+  attemptLimit: number;
   trigger: AttemptJob['trigger'];
   verdict: Verdict;
   status: 'succeeded' | 'pending' | 'failed';
@@ -100,7 +104,9 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
   return {
     deliveryId: job.deliveryId,
     webhookId: p.webhook.id,
+    eventId: job.eventId ?? null,
     attempt: job.attempt,
+    attemptLimit: job.attemptLimit,
     trigger: job.trigger,
     verdict,
     status,

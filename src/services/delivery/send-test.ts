@@ -41,6 +41,7 @@ export async function sendTest(engine: Engine, ctx: AppContext, workspace: { id:
 
   const record = await runAttempt(engine.deps, prepared, {
     deliveryId,
+    eventId: ev.id,
     eventType: ev.type,
     payload: ev.payload,
     attempt: 1,

@@ -249,6 +249,7 @@ export class Worker implements LocalWorker {
     try {
       const record = await runAttempt(this.deps, hook, {
         deliveryId: row.id,
+        eventId: row.external_id,
         eventType: row.event_type,
         payload: row.payload,
         attempt: row.attempts + 1,

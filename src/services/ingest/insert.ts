@@ -25,7 +25,7 @@ function handedRows(rows: IngestedEvent[], events: PreparedEvent[]): HandedDeliv
   for (const r of rows) {
     if (!r.ids) continue;
     const ev = byId.get(r.external_id)!;
-    r.ids.forEach((id, i) => out.push({ id, webhook_id: r.hooks![i], attempt_limit: r.limits![i], event_type: ev.type, payload: ev.payload, webhook_updated_at: r.versions![i] }));
+    r.ids.forEach((id, i) => out.push({ id, webhook_id: r.hooks![i], attempt_limit: r.limits![i], event_type: ev.type, payload: ev.payload, external_id: ev.id, webhook_updated_at: r.versions![i] }));
   }
   return out;
 }

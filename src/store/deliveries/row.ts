@@ -33,14 +33,14 @@ export interface DeliveryRow {
 
 /** A delivery leased by a claim, with what its attempt needs. */
 export type ClaimedRow = Pick<DeliveryRow, 'id' | 'webhook_id' | 'attempts' | 'attempt_limit' | 'next_trigger' | 'event_type'> &
-  Pick<EventRow, 'payload' | 'is_test'> & {
+  Pick<EventRow, 'payload' | 'is_test' | 'external_id'> & {
     webhook_updated_at: Date;
     webhook_enabled: boolean;
     webhook_deleted: boolean;
   };
 
 /** A delivery leased by the ingest statement, with what its attempt needs. */
-export type HandedDelivery = Pick<ClaimedRow, 'id' | 'webhook_id' | 'attempt_limit' | 'event_type' | 'payload' | 'webhook_updated_at'>;
+export type HandedDelivery = Pick<ClaimedRow, 'id' | 'webhook_id' | 'attempt_limit' | 'event_type' | 'payload' | 'external_id' | 'webhook_updated_at'>;
 
 /** A delivery as the request log shows it: the row's state and its event's id. */
 export type LoggedDelivery = Omit<DeliveryRow, 'workspace_id' | 'locked_until' | 'locked_by' | 'next_trigger'> &

@@ -157,7 +157,7 @@ set locked_until = now() + make_interval(secs => $2::float8 / 1000),
     locked_by = $4
 from capped due, events e, webhooks w
 where d.id = due.id and e.id = d.event_id and w.id = d.webhook_id
-returning d.id, d.webhook_id, d.attempts, d.attempt_limit, d.next_trigger, d.event_type, e.payload, e.is_test,
+returning d.id, d.webhook_id, d.attempts, d.attempt_limit, d.next_trigger, d.event_type, e.payload, e.is_test, e.external_id,
   w.updated_at as webhook_updated_at, w.enabled as webhook_enabled, (w.deleted_at is not null) as webhook_deleted`;
 
 const CLAIM_SQL = `
