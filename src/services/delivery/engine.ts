@@ -6,6 +6,7 @@
 import type { AppContext } from '../../core/context.js';
 import { createSender, type Sender } from './http.js';
 import { ResultWriter } from './results.js';
+import { logOutcomes } from './outcome-log.js';
 import { Worker } from './worker.js';
 import { Metrics } from './metrics.js';
 import type { AttemptDeps } from './attempt.js';
@@ -36,8 +37,11 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
     connect: connectGuard(config),
   });
   const metrics = new Metrics(ctx.db);
+  // The delivery log (outcome-log.ts): one line per attempt outcome, once it is stored.
+  const log = ctx.log.child({ component: 'delivery' });
   const writer = new ResultWriter(ctx.db, ctx.log, config.FORJINN_DISABLE_AFTER_FAILURES, {
     onFlushed: (records, disabled) => {
+      logOutcomes(log, records, disabled);
       for (const r of records) {
         if (r.status === 'failed' && r.trigger !== 'test') ctx.bus.emit('delivery.failed', { deliveryId: r.deliveryId, webhookId: r.webhookId, attempt: r.attempt, reason: r.error });
       }
