@@ -3,7 +3,7 @@
 // `/forjinn webhook add`), and a burst of concurrent creates at the limit cannot pass it together.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
-import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../slack/fake-slack.js';
+import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const LIMIT = 5;
 const TEAM = 'T0LIMITS1';

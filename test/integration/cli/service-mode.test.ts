@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { runCli } from '../../helpers/cli.js';
-import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../slack/fake-slack.js';
+import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { startService, type TestService } from '../../helpers/service.js';
 import { mountedRoutes } from '../../helpers/routes.js';
-import { hostileString, junkBody, mutated, NASTY_VALUES, obj, prototypeSnapshot, toJson, type Tree } from './hostile.js';
+import { hostileString, junkBody, mutated, NASTY_VALUES, obj, prototypeSnapshot, toJson, type Tree } from '../../helpers/hostile.js';
 
 let svc: TestService;
 let hookId: string;

@@ -12,7 +12,7 @@ import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { mountedRoutes } from '../../helpers/routes.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { hostileKey, hostileString, hostileValue, junkBody, mutated, prototypeSnapshot, toJson, type Tree } from './hostile.js';
+import { hostileKey, hostileString, hostileValue, junkBody, mutated, prototypeSnapshot, toJson, type Tree } from '../../helpers/hostile.js';
 
 const SIGNING_SECRET = 'hostile-signing-secret-0123456789abcdef';
 let svc: TestService;

@@ -4,7 +4,7 @@
 // deep event in a batch is refused alone), and a refusal changes nothing.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
-import { rawRequest } from './raw-http.js';
+import { rawRequest } from '../../helpers/raw-http.js';
 
 const MiB = 1024 * 1024;
 const DEPTH = 128; // docs/security.md, "Hostile input"

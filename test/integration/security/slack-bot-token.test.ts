@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { dropTestData, startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
-import { startFakeSlack, type FakeSlack } from '../slack/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 import { runCli } from '../../helpers/cli.js';
 
 const TOKEN = `xoxb-operator-${randomBytes(12).toString('hex')}`;

@@ -8,7 +8,7 @@ import { classify } from '../../../src/services/delivery/retry-policy.js';
 import { generic } from '../../../src/services/transformers/generic/index.js';
 import { connectGuard, setResolver, type ResolvedAddress } from '../../../src/services/delivery/ssrf.js';
 import { parseCidrList } from '../../../src/core/net-ranges.js';
-import { startTwinServers, type TwinServers } from './twin-servers.js';
+import { startTwinServers, type TwinServers } from '../../helpers/twin-servers.js';
 
 let twins: TwinServers;
 let sender: Sender;

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { setResolver } from '../../../src/services/delivery/ssrf.js';
 import { startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
-import { startTwinServers, type TwinServers } from './twin-servers.js';
+import { startTwinServers, type TwinServers } from '../../helpers/twin-servers.js';
 
 let svc: TestService;
 let twins: TwinServers;

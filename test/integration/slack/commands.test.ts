@@ -7,7 +7,7 @@ import { eventually } from '../../helpers/eventually.js';
 import { mountedRoutes } from '../../helpers/routes.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
 import { metricValue } from '../../helpers/metrics.js';
-import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0LINKED1';
 const ADMIN = 'U0ADMIN01';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startService, type TestService } from '../../helpers/service.js';
-import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/forjinn-webhooks.js', import.meta.url));
 const TEAM = 'T0CLILINK1';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
 import { linkCode } from '../../helpers/slack-link.js';
-import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const ADMIN = 'U0LINKADM1';
 const TEAM_A = 'T0LINKAAA1';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { SLACK_EXAMPLE, slackClient, slackSignature, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { SLACK_EXAMPLE, slackClient, slackSignature, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0TWOAPIS1';
 const who = { team: TEAM, channel: 'C0TWOAPIS1', channelName: 'two', user: 'U0TWOAPIS1' };

@@ -6,7 +6,7 @@ import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0STREAK01';
 const CHANNEL = 'C0STREAK01';

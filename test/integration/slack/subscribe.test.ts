@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0SUBSCRB1';
 let svc: TestService;

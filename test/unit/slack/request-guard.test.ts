@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { SLACK_FUTURE_SKEW_S, SLACK_WINDOW_S, slackRequestGuard } from '../../../src/doors/slack/request-guard.js';
 import { errorHandler } from '../../../src/doors/api/error-handler.js';
 import { createLogger } from '../../../src/core/log.js';
-import { slackSignature } from '../../integration/slack/fake-slack.js';
+import { slackSignature } from '../../helpers/fake-slack.js';
 
 const SECRET = 'unit-signing-secret';
 const NOW_S = 1_800_000_000;

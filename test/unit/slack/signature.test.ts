@@ -2,7 +2,7 @@
 // Slack publishes, so a request the service accepts in those tests is one Slack could have sent.
 import { describe, expect, test } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { SLACK_EXAMPLE, slackSignature } from '../../integration/slack/fake-slack.js';
+import { SLACK_EXAMPLE, slackSignature } from '../../helpers/fake-slack.js';
 
 describe('Slack request signatures (v0)', () => {
   test("reproduce Slack's published example", () => {

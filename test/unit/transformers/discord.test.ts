@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { embedLength } from 'discord.js';
 import { discord } from '../../../src/services/transformers/discord/index.js';
-import { DISCORD_HOOK, eventWith, hugeOutput, json, render } from './fixtures.js';
+import { DISCORD_HOOK, eventWith, hugeOutput, json, render } from '../../helpers/transformer-fixtures.js';
 
 describe('discord', () => {
   it('keeps the embed within 6000 characters with a 20,000-character output', () => {

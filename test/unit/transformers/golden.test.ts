@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { TRANSFORMER_NAMES } from '../../../src/services/transformers/index.js';
 import { SAMPLE_EVENTS } from '../../../src/services/transformers/samples.js';
 import { EVENT_TYPES } from '../../../src/services/transformers/types.js';
-import { render } from './fixtures.js';
+import { render } from '../../helpers/transformer-fixtures.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/expected/', import.meta.url));
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { googleChat } from '../../../src/services/transformers/google-chat/index.js';
-import { CHAT_HOOK, eventWith, hugeOutput, json, render } from './fixtures.js';
+import { CHAT_HOOK, eventWith, hugeOutput, json, render } from '../../helpers/transformer-fixtures.js';
 
 describe('google chat', () => {
   it('threads by the rendered key and asks Chat to reply into the thread', () => {

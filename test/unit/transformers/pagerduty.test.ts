@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { pagerduty, PAGERDUTY_DEFAULT_URL } from '../../../src/services/transformers/pagerduty/index.js';
-import { CTX, eventWith, hugeOutput, json, render, ROUTING_KEY } from './fixtures.js';
+import { CTX, eventWith, hugeOutput, json, render, ROUTING_KEY } from '../../helpers/transformer-fixtures.js';
 
 const CHATFLOW = '3f1c2a9e-4b6d-4e8f-9a7b-2c1d0e9f8a7b';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { getTransformer, TRANSFORMER_NAMES, TRANSFORMERS } from '../../../src/services/transformers/index.js';
 import { TransformerError } from '../../../src/services/transformers/types.js';
-import { BOT_TOKEN, CHAT_TARGETS, eventWith, HOOK_URL, json, RAW_CONFIG, render, ROUTING_KEY, SECRETS } from './fixtures.js';
+import { BOT_TOKEN, CHAT_TARGETS, eventWith, HOOK_URL, json, RAW_CONFIG, render, ROUTING_KEY, SECRETS } from '../../helpers/transformer-fixtures.js';
 
 describe('the registry', () => {
   it('lists the six targets, each under its own name', () => {

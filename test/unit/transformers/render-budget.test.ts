@@ -7,7 +7,7 @@ import { SAMPLE_EVENTS } from '../../../src/services/transformers/samples.js';
 import { MAX_RENDERED_BYTES, RenderTooLarge, withRenderLimit } from '../../../src/services/transformers/shared/render-budget.js';
 import { runTemplate } from '../../../src/services/transformers/shared/templates.js';
 import type { ForjinnEvent } from '../../../src/services/transformers/types.js';
-import { RAW_CONFIG } from './fixtures.js';
+import { RAW_CONFIG } from '../../helpers/transformer-fixtures.js';
 
 const event = (output: string): ForjinnEvent => ({ ...SAMPLE_EVENTS.flow_completed, output });
 const repeat = (piece: string, n: number) => Array.from({ length: n }, () => piece).join('');

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { embedLength } from 'discord.js';
 import { TRANSFORMER_NAMES, type TransformerName } from '../../../src/services/transformers/index.js';
 import type { Rendered } from '../../../src/services/transformers/types.js';
-import { CTX, EVENT_TYPES_LIST, eventWith, hugeOutput, json, render, strings } from './fixtures.js';
+import { CTX, EVENT_TYPES_LIST, eventWith, hugeOutput, json, render, strings } from '../../helpers/transformer-fixtures.js';
 
 const codePoints = (s: string): number => Array.from(s).length;
 

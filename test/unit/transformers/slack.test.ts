@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { slack } from '../../../src/services/transformers/slack/index.js';
 import { TransformerError } from '../../../src/services/transformers/types.js';
-import { BOT_TOKEN, eventWith, hugeOutput, json, render } from './fixtures.js';
+import { BOT_TOKEN, eventWith, hugeOutput, json, render } from '../../helpers/transformer-fixtures.js';
 
 /** Every mrkdwn text in the blocks: where Slack parses control sequences (plain_text it does not). */
 function mrkdwnTexts(value: unknown): string[] {

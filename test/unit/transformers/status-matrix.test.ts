@@ -11,7 +11,7 @@ import { classify } from '../../../src/services/delivery/retry-policy.js';
 import { createSender, type SendResult } from '../../../src/services/delivery/http.js';
 import { TRANSFORMER_NAMES, TRANSFORMERS, type TransformerName } from '../../../src/services/transformers/index.js';
 import type { Outcome, Verdict } from '../../../src/services/transformers/types.js';
-import { BOT_TOKEN, DISCORD_HOOK, ROUTING_KEY, SECRETS } from './fixtures.js';
+import { BOT_TOKEN, DISCORD_HOOK, ROUTING_KEY, SECRETS } from '../../helpers/transformer-fixtures.js';
 
 const WEBHOOK_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const DISCORD_TOKEN = DISCORD_HOOK.split('/').pop()!;

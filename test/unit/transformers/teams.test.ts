@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { textBlocks } from '../../../src/services/transformers/teams/card.js';
 import { teams } from '../../../src/services/transformers/teams/index.js';
-import { eventWith, hugeOutput, json, render } from './fixtures.js';
+import { eventWith, hugeOutput, json, render } from '../../helpers/transformer-fixtures.js';
 
 describe('teams', () => {
   it('posts the Workflows envelope exactly', () => {

@@ -5,7 +5,7 @@ import { defaultTemplateSource, TRANSFORMER_NAMES, TRANSFORMERS } from '../../..
 import { SAMPLE_EVENTS } from '../../../src/services/transformers/samples.js';
 import { runTemplate } from '../../../src/services/transformers/shared/templates.js';
 import { TransformerError } from '../../../src/services/transformers/types.js';
-import { CTX, eventWith, json, RAW_CONFIG, render } from './fixtures.js';
+import { CTX, eventWith, json, RAW_CONFIG, render } from '../../helpers/transformer-fixtures.js';
 
 function refusal(name: (typeof TRANSFORMER_NAMES)[number], template: string): TransformerError {
   const transformer = TRANSFORMERS[name];

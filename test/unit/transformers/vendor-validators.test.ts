@@ -14,7 +14,7 @@ import type * as AdaptiveCardsTypes from 'adaptivecards';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { prepareEvent } from '../../../src/services/ingest/ingest.js';
 import type { EventType, ForjinnEvent } from '../../../src/services/transformers/types.js';
-import { CTX, EVENT_TYPES_LIST, eventWith, hugeOutput, json, render, strings } from './fixtures.js';
+import { CTX, EVENT_TYPES_LIST, eventWith, hugeOutput, json, render, strings } from '../../helpers/transformer-fixtures.js';
 
 // The package's `main` is ES modules without file extensions (for bundlers); its UMD bundle is the
 // same library and loads in Node as it is. Parsing and validating need no DOM: only rendering does.

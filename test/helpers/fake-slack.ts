@@ -3,7 +3,7 @@
 // sends the service requests signed and form-encoded the way Slack sends them.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { slackSignature } from '../../helpers/slack-signature.js';
+import { slackSignature } from './slack-signature.js';
 
 export { slackSignature };
 

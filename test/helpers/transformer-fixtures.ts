@@ -1,8 +1,8 @@
 // Shared inputs for the transformer tests: valid settings per target, a render context with
 // links, secrets that must never leak, and events built from the samples with changes.
-import { TRANSFORMERS, type TransformerName } from '../../../src/services/transformers/index.js';
-import { SAMPLE_EVENTS } from '../../../src/services/transformers/samples.js';
-import type { EventType, ForjinnEvent, RenderContext, Rendered } from '../../../src/services/transformers/types.js';
+import { TRANSFORMERS, type TransformerName } from '../../src/services/transformers/index.js';
+import { SAMPLE_EVENTS } from '../../src/services/transformers/samples.js';
+import type { EventType, ForjinnEvent, RenderContext, Rendered } from '../../src/services/transformers/types.js';
 
 export const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
 export const BOT_TOKEN = 'xoxb-1111111111-2222222222222-AbCdEfGhIjKlMnOpQrStUvWx';
