@@ -23,8 +23,11 @@ const TIMEOUT_MS = 120_000;
 
 /** The service to talk to, when one is named (flags first, then FORJINN_URL/FORJINN_KEY); undefined: the database-direct mode. */
 export function serviceFrom(opts: ServiceOptions, env: NodeJS.ProcessEnv): ServiceClient | undefined {
-  const url = opts.url ?? (env.FORJINN_URL || undefined);
   const key = opts.key ?? (env.FORJINN_KEY || undefined);
+  // A key with no URL means the service on this machine (the README exports FORJINN_KEY for curl
+  // and then runs `npx forjinn-webhooks emit`): its HOST and PORT, 127.0.0.1:3000 by default.
+  const local = key && !opts.url && !env.FORJINN_URL ? `http://${localHost(env.HOST)}:${env.PORT || 3000}` : undefined;
+  const url = opts.url ?? (env.FORJINN_URL || local);
   if (!url && !key) return undefined;
   if (!url) throw new CliError('an API key (--key or FORJINN_KEY) needs the service URL too: --url <base> or FORJINN_URL');
   if (!key) throw new CliError(`${url} needs an API key: --key <key> or FORJINN_KEY (forjinn-webhooks api-key create on the service's database)`);
@@ -100,4 +103,11 @@ export async function keyWorkspace(service: ServiceClient, named: string | undef
     throw new CliError(`--workspace ${named}: the API key is for workspace "${body.name}" (through the API, a command acts on its key's workspace)`);
   }
   return body.name;
+}
+
+/** Where a local service listening on HOST answers (0.0.0.0 and :: listen on loopback too). */
+function localHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }

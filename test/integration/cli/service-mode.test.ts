@@ -42,6 +42,16 @@ afterAll(async () => {
 const remote = (args: string[], key = svc.key) => runCli(args, { DATA_DIR: laptop, FORJINN_URL: svc.url, FORJINN_KEY: key });
 
 describe('with FORJINN_URL and FORJINN_KEY, through the API', () => {
+  test('FORJINN_KEY alone (as the README exports it for curl) means the service on this machine, at its PORT', async () => {
+    const port = new URL(svc.url).port;
+    const list = await runCli(['webhook', 'list'], { DATA_DIR: laptop, FORJINN_KEY: svc.key, PORT: port });
+    expect(list.code).toBe(0);
+    expect(readdirSync(laptop)).toEqual([]);
+    const elsewhere = await runCli(['webhook', 'list'], { DATA_DIR: laptop, FORJINN_KEY: svc.key, PORT: '1' });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.out).toContain('http://127.0.0.1:1');
+  }, 60_000);
+
   test('webhook add, list, test and remove act on the running service', async () => {
     const added = await remote(['webhook', 'add', '--url', `${rx.url}/hook`, '--events', '*', '--description', 'from the laptop']);
     expect(added.code).toBe(0);
