@@ -28,7 +28,7 @@ afterAll(async () => {
 test(`frozen ${FROZEN_MS / 1000} s: 503 + Retry-After within ${ANSWER_WITHIN_MS} ms, healthz 503, every 202 delivered after`, async () => {
   const cluster = clusterOf(process.env.DATABASE_URL!);
   rx = await startReceiver();
-  svc = await startService({ FORJINN_LEASE_MS: '30000', FORJINN_DELIVERY_TIMEOUT_MS: '3000' }); // default database timeouts
+  svc = await startService({ FORJINN_LEASE_MS: '30000', FORJINN_DELIVERY_TIMEOUT_MS: '3000', FORJINN_DB_STATEMENT_TIMEOUT_MS: String(DB_STATEMENT_TIMEOUT_MS) }); // the default database timeouts
   const s = svc;
   expect((await s.api('POST', '/v1/webhooks', { url: `${rx.url}/freeze`, events: ['*'] })).status).toBe(201);
 

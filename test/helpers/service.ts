@@ -35,6 +35,11 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     FORJINN_RETRY_DELAYS: '50ms,100ms,200ms,400ms,800ms',
     FORJINN_POLL_INTERVAL_MS: '50',
     FORJINN_MASTER_KEY: randomBytes(32).toString('base64'),
+    // The suite shares two cores with the embedded database running in the test's own process:
+    // a statement that waits 5 s for the CPU there is load, not a stalled server, and closing the
+    // gate on it turns a later request of the same file into a 503. Tests of the timeout itself
+    // (storage/stall, faults/pg-freeze) set it low on purpose.
+    FORJINN_DB_STATEMENT_TIMEOUT_MS: '30000',
   };
   if (process.env.DATABASE_URL) {
     env.DATABASE_URL = process.env.DATABASE_URL;
