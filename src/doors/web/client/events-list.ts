@@ -3,7 +3,9 @@
 import { api, describeError } from './api.js';
 import { badge, h, notice, replace, time } from './dom.js';
 import type { View } from './view.js';
-import type { EventRow, Page } from './types.js';
+import type { EventRow, HistoryPage } from './types.js';
+import type { RetentionWindow } from '../../../services/retention-window.js';
+import { historyLine } from './history-line.js';
 
 interface EventDetail {
   deliveries: Array<{ id: string; webhookId: string; status: string; attempts: number; lastStatusCode: number | null }>;
@@ -13,11 +15,13 @@ export async function renderEvents({ main, signal }: View) {
   const rows = h('tbody', {});
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load older events');
   let cursor: string | null = null;
+  let retention: RetentionWindow | null = null;
 
   async function load() {
     const q = new URLSearchParams({ limit: '25' });
     if (cursor) q.set('cursor', cursor);
-    const page = await api<Page<EventRow>>('GET', `/v1/events?${q}`, undefined, { signal });
+    const page = await api<HistoryPage<EventRow>>('GET', `/v1/events?${q}`, undefined, { signal });
+    retention = page.retention;
     for (const e of page.data) rows.append(...row(e));
     cursor = page.nextCursor;
     more.hidden = !cursor;
@@ -38,6 +42,7 @@ export async function renderEvents({ main, signal }: View) {
         h('pre', { class: 'code', tabindex: 0 }, example),
         h('p', {}, 'Or use Send Test on a ', h('a', { href: '#/webhooks' }, 'webhook'), '.'),
       ),
+      historyLine(retention),
     );
     return;
   }
@@ -53,6 +58,7 @@ export async function renderEvents({ main, signal }: View) {
       rows,
     ),
     more,
+    historyLine(retention),
   );
 }
 

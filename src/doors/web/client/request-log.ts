@@ -3,7 +3,8 @@
 import { api, describeError } from './api.js';
 import { badge, h, notice, replace, time, toast } from './dom.js';
 import type { View } from './view.js';
-import type { Delivery, Page, Webhook } from './types.js';
+import type { Delivery, HistoryPage, Webhook } from './types.js';
+import { fillHistoryLine, historyLine } from './history-line.js';
 import { eventsText } from './webhook-list.js';
 
 const STATUSES = ['pending', 'succeeded', 'failed', 'cancelled'];
@@ -32,6 +33,7 @@ export async function renderLog({ main, signal, params }: View) {
   );
   const body = h('div', { 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load older deliveries');
+  const history = historyLine(undefined);
   let cursor: string | null = null;
   let pagesLoaded = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,7 +44,8 @@ export async function renderLog({ main, signal, params }: View) {
     const q = new URLSearchParams({ limit: '25' });
     if (filter.value) q.set('status', filter.value);
     if (append && cursor) q.set('cursor', cursor);
-    const page = await api<Page<Delivery>>('GET', `/v1/webhooks/${id}/deliveries?${q}`, undefined, { signal });
+    const page = await api<HistoryPage<Delivery>>('GET', `/v1/webhooks/${id}/deliveries?${q}`, undefined, { signal });
+    fillHistoryLine(history, page.retention);
     const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('tr[data-delivery]')?.dataset.delivery;
     if (!append) rows.replaceChildren();
     pagesLoaded = append ? pagesLoaded + 1 : 1;
@@ -85,6 +88,7 @@ export async function renderLog({ main, signal, params }: View) {
     ),
     body,
     more,
+    history,
   );
   await load(false);
 }

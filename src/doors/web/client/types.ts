@@ -6,6 +6,7 @@ export { EVENT_TYPES, type EventType, type ConfigField } from '../../../services
 export type { Filters } from '../../../services/webhooks/schema.js';
 export type { WebhookView as Webhook } from '../../../services/webhooks/view.js';
 import type { ConfigField, EventType } from '../../../services/transformers/types.js';
+import type { RetentionWindow } from '../../../services/retention-window.js';
 
 export const EVENT_LABELS: Record<EventType, string> = {
   flow_completed: 'Flow completed',
@@ -96,4 +97,9 @@ export interface EventRow {
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
+}
+
+/** The request log and the events list also say how far back history goes (null: forever). */
+export interface HistoryPage<T> extends Page<T> {
+  retention: RetentionWindow | null;
 }
