@@ -11,7 +11,8 @@ export interface AttemptRow {
   outcome: string;
   request_url: string;
   request_headers: Record<string, string>;
-  request_body: string;
+  /** Null: the body sent was exactly the event's payload (events.payload), stored once there. */
+  request_body: string | null;
   request_body_truncated: boolean;
   response_status: number | null;
   response_headers: Record<string, string> | null;
@@ -36,7 +37,8 @@ export interface FinishedAttempt {
   nextAttemptAt: Date | null;
   requestUrl: string;
   requestHeaders: Record<string, string>;
-  requestBody: string;
+  /** Null when the body sent was exactly the event's payload: stored once, in events. */
+  requestBody: string | null;
   requestBodyTruncated: boolean;
   response: { status: number; headers: Record<string, string>; body: string; bodyTruncated: boolean } | null;
   durationMs: number;
@@ -48,7 +50,8 @@ export async function insertAttempts(tx: Queryable, records: FinishedAttempt[]):
   const col = <T>(f: (r: FinishedAttempt) => T) => records.map(f);
   await tx.query({
     name: 'insert-attempts',
-    // Bodies and headers arrive within their bounds (stored.ts): what a cut kept, and that it was cut.
+    // Bodies and headers arrive within their bounds (stored.ts): what a cut kept, and that it was cut;
+    // a NULL body is the event's payload (keepRequestBody).
     text: `insert into attempts (delivery_id, attempt, trigger, outcome, request_url, request_headers, request_body,
              response_status, response_headers, response_body, duration_ms, error, created_at,
              request_body_truncated, response_body_truncated)
@@ -74,16 +77,23 @@ export async function insertAttempts(tx: Queryable, records: FinishedAttempt[]):
   });
 }
 
-/** A delivery's attempts in order, as the API shows them. */
+/**
+ * A delivery's attempts in order, as the API shows them. A NULL request body was the event's
+ * payload, sent as it is: it is shown whole from events (never cut, so never flagged truncated).
+ */
 export async function getAttempts(db: Queryable, deliveryId: string) {
   const { rows } = await db.query(
-    // Bodies are stored cut past 64 KiB (request) and 16 KiB (answer); the flags say when.
-    `select attempt, trigger, outcome, request_url as "url", request_headers as "requestHeaders", request_body as "requestBody",
-       request_body_truncated as "requestBodyTruncated",
-       response_status as "responseStatus", response_headers as "responseHeaders", response_body as "responseBody",
-       response_body_truncated as "responseBodyTruncated",
-       duration_ms as "durationMs", error, created_at as "createdAt"
-     from attempts where delivery_id = $1 order by attempt, id`,
+    // Stored bodies are cut past 64 KiB (request) and 16 KiB (answer); the flags say when.
+    `select a.attempt, a.trigger, a.outcome, a.request_url as "url", a.request_headers as "requestHeaders",
+       coalesce(a.request_body, e.payload) as "requestBody",
+       a.request_body_truncated and a.request_body is not null as "requestBodyTruncated",
+       a.response_status as "responseStatus", a.response_headers as "responseHeaders", a.response_body as "responseBody",
+       a.response_body_truncated as "responseBodyTruncated",
+       a.duration_ms as "durationMs", a.error, a.created_at as "createdAt"
+     from attempts a
+     join deliveries d on d.id = a.delivery_id
+     join events e on e.id = d.event_id
+     where a.delivery_id = $1 order by a.attempt, a.id`,
     [deliveryId],
   );
   return rows;

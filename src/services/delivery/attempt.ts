@@ -4,7 +4,7 @@ import type { RenderContext, Verdict } from '../transformers/types.js';
 import { classify, nextDelay } from './retry-policy.js';
 import type { Sender, SendResult } from './http.js';
 import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
-import { keepHeaders, keepResponse, keepText, MAX_STORED_ERROR, MAX_STORED_REQUEST_BODY } from './stored.js';
+import { keepHeaders, keepRequestBody, keepResponse, keepText, MAX_STORED_ERROR } from './stored.js';
 import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
 import { shownUrl } from '../webhooks/shown-url.js';
 
@@ -45,8 +45,9 @@ export interface AttemptRecord {
   nextAttemptAt: Date | null;
   requestUrl: string;
   requestHeaders: Record<string, string>;
-  /** At most MAX_STORED_REQUEST_BODY (stored.ts); the receiver got the whole body. */
-  requestBody: string;
+  /** At most MAX_STORED_REQUEST_BODY (stored.ts); the receiver got the whole body. Null: the body
+   *  sent was exactly the event's payload, stored once in events (keepRequestBody). */
+  requestBody: string | null;
   requestBodyTruncated: boolean;
   /** As stored: body and headers within their bounds, bodyTruncated when the answer was longer. */
   response: (Extract<SendResult, { kind: 'response' }> & { bodyTruncated: boolean }) | null;
@@ -100,7 +101,8 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
   if (result.kind === 'response' && result.bodyError) notes.push({ kind: 'response_body', text: `answer body not read whole (${result.bodyError})` });
   const error = verdict.outcome === 'success' ? null : verdict.reason;
   const errorText = [error, ...notes.map((n) => n.text)].filter(Boolean).join('; ');
-  const storedBody = keepText(hideValues(wire?.body ?? '', secretSettingValues(p.transformer, p.config, p.webhook.transformerConfig)), MAX_STORED_REQUEST_BODY);
+  const secrets = secretSettingValues(p.transformer, p.config, p.webhook.transformerConfig);
+  const storedBody = keepRequestBody(wire?.body ?? null, job.payload, (body) => hideValues(body, secrets));
   return {
     deliveryId: job.deliveryId,
     webhookId: p.webhook.id,

@@ -22,6 +22,19 @@ export const MAX_STORED_HEADER_VALUE = 1024;
 /** The attempt's error text (a reason, a template error): a few lines at most. */
 export const MAX_STORED_ERROR = 2 * 1024;
 
+/**
+ * The request body an attempt stores. A body that is exactly the event's payload (a generic
+ * webhook without a custom template sends the stored bytes as they are) is stored as NULL: the
+ * event keeps it once, whole, and the request log shows events.payload for it (store/attempts.ts),
+ * never cut. Anything else (a transformer's or a template's output) is kept as `keepText` keeps it,
+ * with `hidden` (secret settings cut out) applied before the cut.
+ */
+export function keepRequestBody(sent: string | null, payload: string, hidden: (body: string) => string): { text: string | null; truncated: boolean } {
+  // Only when nothing was to be hidden in it: what the log shows is then exactly what was sent.
+  if (sent !== null && sent === payload && hidden(sent) === sent) return { text: null, truncated: false };
+  return keepText(hidden(sent ?? ''), MAX_STORED_REQUEST_BODY);
+}
+
 /** Marks headers left out: `{"…": "3 more headers not stored"}`. */
 export const MORE_HEADERS = '…';
 
