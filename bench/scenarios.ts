@@ -230,3 +230,55 @@ SCENARIOS.batch = ({ events }) =>
       { measure: 'peak RSS of the service', value: svc.peakRssMb(), unit: 'MB' },
     ];
   });
+
+/**
+ * Bytes written per delivery (issue 13, "store each payload once"): `events` deliveries of the
+ * realistic sample events (samples/events/, one generic webhook, each delivered once), then the
+ * growth of pg_total_relation_size (table, indexes and TOAST) of events, deliveries and attempts,
+ * divided by the deliveries. PostgreSQL only.
+ */
+SCENARIOS.storage = ({ events }) =>
+  withSetup(false, async (svc, rx) => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const pg = (await import('pg')).default;
+    const dir = new URL('../samples/events/', import.meta.url);
+    const samples = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Record<string, unknown>);
+    const total = events ?? 5_000;
+    const tables = ['events', 'deliveries', 'attempts'];
+    const db = new pg.Client({ connectionString: PG_URL });
+    await db.connect();
+    const sizes = async () => {
+      const { rows } = await db.query<{ t: string; n: string }>(
+        `select t, pg_total_relation_size(format('%I.%I', $1::text, t)) as n from unnest($2::text[]) t`,
+        [svc.env.DATABASE_SCHEMA, tables],
+      );
+      return new Map(rows.map((r) => [r.t, Number(r.n)]));
+    };
+    try {
+      await api(svc, 'POST', '/v1/webhooks', { url: `${rx.url}/fast`, events: ['*'], secret: 'bench-secret-0123456789' });
+      const before = await sizes();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          for (let i = next++; i < total; i = next++) await api(svc, 'POST', '/v1/events', { ...samples[i % samples.length], id: `storage-${i}` });
+        }),
+      );
+      await rx.onCount(total);
+      // The result writer stores attempts a few ms after the answer: wait for every row.
+      for (;;) {
+        const { rows } = await db.query<{ n: string }>(`select count(*) as n from ${svc.env.DATABASE_SCHEMA}.attempts`);
+        if (Number(rows[0].n) >= total) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const after = await sizes();
+      const per = tables.map((t) => ({ t, b: (after.get(t)! - before.get(t)!) / total }));
+      const avgPayload = samples.reduce((s, e) => s + Buffer.byteLength(JSON.stringify(e)), 0) / samples.length;
+      return [
+        ...per.map(({ t, b }) => ({ measure: `${t}: bytes per delivery (table + indexes + TOAST, ${total} generic deliveries)`, value: b, unit: 'B' })),
+        { measure: 'total bytes per delivery', value: per.reduce((s, p) => s + p.b, 0), unit: 'B' },
+        { measure: 'average sample event (JSON as posted)', value: avgPayload, unit: 'B' },
+      ];
+    } finally {
+      await db.end();
+    }
+  });
