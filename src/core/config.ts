@@ -1,7 +1,7 @@
 // Configuration: read once from the environment, validated, frozen. A bad value stops the start
 // with the variable's name and what is expected (see docs/configuration.md).
 import { z } from 'zod';
-import { parseDurationList } from './duration.js';
+import { parseDuration, parseDurationList } from './duration.js';
 import { parseCidrList, type Cidr } from './net-ranges.js';
 
 const bool = z
@@ -51,6 +51,19 @@ export const DB_STATEMENT_TIMEOUT_MS = 5_000;
  */
 export const DB_CONNECT_TIMEOUT_MS = 3_000;
 
+/** The default FORJINN_RETENTION: 30 days of finished history (Stripe keeps 30 days of events). */
+export const DEFAULT_RETENTION = '30d';
+
+/**
+ * FORJINN_RETENTION as milliseconds: a duration (30d, 12h, 5m) or 0 (keep everything). Shorter
+ * than a minute is refused: history is removed a partition (at least a minute wide) at a time.
+ */
+export function parseRetention(text: string): number {
+  const ms = parseDuration(text);
+  if (ms !== 0 && ms < 60_000) throw new Error(`"${text}" is shorter than a minute; expected a duration such as 30d, 12h or 5m, or 0 to keep everything`);
+  return ms;
+}
+
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: int(0, 65535).default(3000),
@@ -86,6 +99,18 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  // Finished history older than this is removed (store/retention.ts); 0 keeps everything.
+  FORJINN_RETENTION: z
+    .string()
+    .default(DEFAULT_RETENTION)
+    .transform((v, ctx) => {
+      try {
+        return parseRetention(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
   FORJINN_DELIVERY_TIMEOUT_MS: int(100, 300_000).default(10_000),
   FORJINN_CONNECT_TIMEOUT_MS: int(100, 60_000).default(5_000),
   FORJINN_MAX_RENDERED_BYTES: int(1024, 64 * 1024 * 1024).default(MAX_RENDERED_BYTES),
@@ -113,6 +138,8 @@ const schema = z.object({
   SLACK_API_URL: url.default('https://slack.com/api'),
   SLACK_ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Unset: pretty lines on a terminal, JSON otherwise (core/log.ts resolveLogFormat).
+  LOG_FORMAT: z.string().optional() as z.ZodOptional<z.ZodEnum<{ pretty: 'pretty'; json: 'json' }>>,
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,9 +1,9 @@
-// Durations as people write them: 100ms, 30s, 1m, 2h (a bare number is milliseconds).
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+// Durations as people write them: 100ms, 30s, 1m, 2h, 30d (a bare number is milliseconds).
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m) throw new Error(`"${text}" is not a duration (examples: 100ms, 30s, 1m, 2h)`);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!m) throw new Error(`"${text}" is not a duration (examples: 100ms, 30s, 1m, 2h, 30d)`);
   return Math.round(Number(m[1]) * UNITS[m[2] ?? 'ms']);
 }
 
