@@ -138,8 +138,6 @@ const schema = z.object({
   SLACK_API_URL: url.default('https://slack.com/api'),
   SLACK_ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  // Unset: pretty lines on a terminal, JSON otherwise (core/log.ts resolveLogFormat).
-  LOG_FORMAT: z.string().optional() as z.ZodOptional<z.ZodEnum<{ pretty: 'pretty'; json: 'json' }>>,
 });
 
 export type Env = z.infer<typeof schema>;
