@@ -138,6 +138,8 @@ const schema = z.object({
   SLACK_API_URL: url.default('https://slack.com/api'),
   SLACK_ADMIN_USERS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Unset: pretty lines on a terminal, JSON otherwise (core/log.ts resolveLogFormat).
+  LOG_FORMAT: z.enum(['pretty', 'json'], { message: 'expected pretty or json' }).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

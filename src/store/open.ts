@@ -4,7 +4,7 @@
 import type { Config } from '../core/config.js';
 import type { AppContext } from '../core/context.js';
 import { createCipher, loadMasterKey } from '../core/crypto.js';
-import { createLogger, type Logger } from '../core/log.js';
+import { createLogger, resolveLogFormat, type Logger } from '../core/log.js';
 import { Bus } from '../core/bus.js';
 import { openDatabase, type Database } from './database.js';
 import { assertEmbeddedExists } from './embedded.js';
@@ -14,7 +14,7 @@ export async function openContext(
   config: Readonly<Config>,
   opts: { exclusive?: boolean; log?: Logger; requestTimeouts?: boolean; mustExist?: boolean } = {},
 ): Promise<{ ctx: AppContext; db: Database }> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, undefined, resolveLogFormat(config.LOG_FORMAT));
   // mustExist (the admin commands): open what is there, create neither a database nor a master key.
   if (opts.mustExist && !config.DATABASE_URL) assertEmbeddedExists(config.DATA_DIR);
   const { key, generated } = loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR, { mustExist: opts.mustExist });

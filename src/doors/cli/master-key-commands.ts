@@ -17,7 +17,7 @@ import { countNotSealedUnder, replaceSealedValue, sealedColumns, sealedValues } 
 import { openContext } from '../../store/open.js';
 import { assertEmbeddedExists } from '../../store/embedded.js';
 import { createCipher, loadMasterKey, masterKeyId, parseMasterKey, sealedKeyId, writeKeyFile, type Cipher } from '../../core/crypto.js';
-import { createLogger } from '../../core/log.js';
+import { createLogger, resolveLogFormat } from '../../core/log.js';
 import { CliError, parse } from './args.js';
 import type { Command } from './command.js';
 
@@ -61,7 +61,7 @@ export async function resealAll(tx: pg.PoolClient, from: Cipher, to: Cipher): Pr
 
 async function rotate(newKeyText: string | undefined): Promise<number> {
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, undefined, resolveLogFormat(config.LOG_FORMAT));
   const fileMode = !config.FORJINN_MASTER_KEY;
   const keyFile = join(resolve(config.DATA_DIR), 'master.key');
   const nextFile = `${keyFile}.next`;
