@@ -5,6 +5,7 @@ import { getDeliveryWithAttempts, listDeliveries, parseLimit } from '../../servi
 import { recover, redeliver } from '../../services/delivery/requeue.js';
 import { sendTest } from '../../services/delivery/send-test.js';
 import { loadWebhook } from '../../services/webhooks/service.js';
+import { retentionWindow } from '../../services/retention-window.js';
 import { invalid } from '../../core/errors.js';
 import { storableTime } from '../../core/validate.js';
 import { workspaceOf } from './auth.js';
@@ -18,7 +19,8 @@ export function mountDeliveryRoutes(r: Router, engine: Engine) {
   r.get('/v1/webhooks/:id/deliveries', async (req, res) => {
     const hook = await loadWebhook(ctx, workspaceOf(req).id, req.params.id);
     const q = req.query as Record<string, string | undefined>;
-    res.json(await listDeliveries(ctx.db.pool, hook.id, { status: q.status || undefined, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
+    const page = await listDeliveries(ctx.db.pool, hook.id, { status: q.status || undefined, limit: parseLimit(q.limit), cursor: q.cursor || undefined });
+    res.json({ ...page, retention: retentionWindow(ctx.config.FORJINN_RETENTION) });
   });
 
   r.post('/v1/webhooks/:id/recover', async (req, res) => {

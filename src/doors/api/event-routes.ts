@@ -6,6 +6,7 @@ import { ingestBatch } from '../../services/ingest/batch.js';
 import { notFound } from '../../core/errors.js';
 import { getEvent, listEvents } from '../../services/ingest/queries.js';
 import { parseLimit } from '../../services/delivery/log-queries.js';
+import { retentionWindow } from '../../services/retention-window.js';
 import { workspaceOf } from './auth.js';
 
 export function mountEventRoutes(r: Router, engine: Engine) {
@@ -20,7 +21,8 @@ export function mountEventRoutes(r: Router, engine: Engine) {
   });
 
   r.get('/v1/events', async (req, res) => {
-    res.json(await listEvents(ctx.db.pool, workspaceOf(req).id, parseLimit(req.query.limit), req.query.cursor || undefined));
+    const page = await listEvents(ctx.db.pool, workspaceOf(req).id, parseLimit(req.query.limit), req.query.cursor || undefined);
+    res.json({ ...page, retention: retentionWindow(ctx.config.FORJINN_RETENTION) });
   });
 
   r.get('/v1/events/:id', async (req, res) => {

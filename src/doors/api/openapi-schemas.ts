@@ -50,6 +50,12 @@ function obj(properties: Record<string, Schema>, optional: string[] = [], descri
 const page = (item: string, description: string): Schema =>
   obj({ data: list(ref(item)), nextCursor: { ...nullable(str), description: 'pass as ?cursor= for the next page; null on the last' } }, [], description);
 
+/** A page of history (the request log, the events): it also says how far back history goes. */
+const historyPage = (item: string, description: string): Schema => {
+  const p = page(item, description) as { properties: Schema; required: string[] };
+  return { ...p, required: [...p.required, 'retention'], properties: { ...p.properties, retention: ref('Retention') } };
+};
+
 const eventType: Schema = { enum: [...EVENT_TYPES] };
 const deliveryStatus: Schema = { enum: [...DELIVERY_STATUSES] };
 
@@ -170,7 +176,16 @@ export const SCHEMAS: Record<string, Schema> = {
   WebhookList: obj({ data: list(ref('Webhook')) }),
   SecretRotated: obj({ secret: str, previousSecretExpiresAt: { ...nullable(time), description: 'until when the old secret still signs; null: not kept' } }),
   Delivery: obj(delivery),
-  DeliveryPage: page('Delivery', 'Deliveries, newest first'),
+  Retention: {
+    ...nullable(
+      obj({
+        period: { type: 'string', description: 'FORJINN_RETENTION as a duration, e.g. 30d, 12h, 5m' },
+        since: { ...time, description: 'now minus the period: finished history older than this is removed' },
+      }),
+    ),
+    description: 'How far back history goes; null when it is kept forever (FORJINN_RETENTION=0)',
+  },
+  DeliveryPage: historyPage('Delivery', 'Deliveries, newest first'),
   Attempt: obj({
     attempt: int,
     trigger: { enum: ['auto', 'test', 'redeliver'] },
@@ -212,7 +227,7 @@ export const SCHEMAS: Record<string, Schema> = {
     }),
   }),
   EventSummary: obj({ id: str, type: eventType, test: bool, createdAt: time, deliveries: int, succeeded: int, failed: int, pending: int }),
-  EventPage: page('EventSummary', 'Events, newest first'),
+  EventPage: historyPage('EventSummary', 'Events, newest first'),
   EventDetail: obj({
     id: str,
     type: eventType,
