@@ -1,4 +1,5 @@
-// The events table: one row per event id of a workspace, the JSON exactly as delivered. Events
+// The events table: one row per event id of a workspace, the JSON exactly as delivered, found by
+// its id through event_keys (the idempotency key, unpartitioned: events is partitioned). Events
 // of POST /v1/events are written with their deliveries by one statement (deliveries/status.ts:
 // it leases them too); this module has Send Test's insert and every read.
 import type { Queryable } from './database.js';
@@ -15,6 +16,8 @@ export interface EventRow {
   is_test: boolean;
   deliveries_count: number;
   created_at: Date;
+  /** Where the row lives (its partition, store/retention.ts); created_at is what the API shows. */
+  part_at: Date;
 }
 
 /** An event as the ingest statement writes it: the columns it fills and the ids the filters match. */
@@ -30,8 +33,11 @@ export interface NewEvent {
 /** Send Test's event: flagged a test, with the one delivery the caller inserts beside it. */
 export async function insertTestEvent(db: Queryable, workspaceId: string, externalId: string, eventType: string, payload: string): Promise<string> {
   const { rows: evRows } = await db.query<{ id: string }>(
-    `insert into events (workspace_id, external_id, event_type, payload, is_test, deliveries_count)
-     values ($1, $2, $3, $4, true, 1) returning id`,
+    `with k as (
+       insert into event_keys (workspace_id, external_id, event_id, part_at) values ($1, $2, gen_random_uuid(), now()) returning event_id
+     )
+     insert into events (id, workspace_id, external_id, event_type, payload, is_test, deliveries_count)
+     select k.event_id, $1, $2, $3, $4, true, 1 from k returning id`,
     [workspaceId, externalId, eventType, payload],
   );
   return evRows[0].id;
@@ -40,7 +46,8 @@ export async function insertTestEvent(db: Queryable, workspaceId: string, extern
 /** How many deliveries events seen before were given (a repeated id answers with them). */
 export async function deliveryCounts(db: Queryable, workspaceId: string, externalIds: string[]) {
   const { rows } = await db.query<{ external_id: string; deliveries: number }>(
-    'select external_id, deliveries_count as deliveries from events where workspace_id = $1 and external_id = any($2::text[])',
+    `select k.external_id, e.deliveries_count as deliveries from event_keys k join events e on e.id = k.event_id and e.part_at = k.part_at
+     where k.workspace_id = $1 and k.external_id = any($2::text[])`,
     [workspaceId, externalIds],
   );
   return rows;
@@ -48,13 +55,14 @@ export async function deliveryCounts(db: Queryable, workspaceId: string, externa
 
 export async function getEventRow(db: Queryable, workspaceId: string, id: string): Promise<EventRow | undefined> {
   const { rows } = await db.query<EventRow>(
-    'select * from events where workspace_id = $1 and external_id = $2',
+    `select e.* from event_keys k join events e on e.id = k.event_id and e.part_at = k.part_at
+     where k.workspace_id = $1 and k.external_id = $2`,
     [workspaceId, id],
   );
   return rows[0];
 }
 
-export type ListedEvent = Omit<EventRow, 'workspace_id' | 'payload'> & { succeeded: number; failed: number; pending: number; cursor_at: string };
+export type ListedEvent = Omit<EventRow, 'workspace_id' | 'payload' | 'part_at'> & { succeeded: number; failed: number; pending: number; cursor_at: string };
 
 /** Up to `fetch` events newest first, after the cursor when one is given, with their deliveries by status. */
 export async function listEventRows(db: Queryable, workspaceId: string, c: { at: string; id: string } | undefined, fetch: number): Promise<ListedEvent[]> {

@@ -5,8 +5,10 @@
 import { readdirSync } from 'node:fs';
 import { packageDir } from '../core/package-files.js';
 import pg from 'pg';
+import { DEFAULT_RETENTION, parseRetention } from '../core/config.js';
 import { runner } from 'node-pg-migrate';
 import type { Database } from './database.js';
+import { ensurePartitions } from './retention.js';
 
 const MIGRATIONS_DIR = packageDir('migrations');
 /** Any constant works; it only has to be the same for every forjinn-webhooks process. */
@@ -14,11 +16,15 @@ const LOCK_ID = 0x666a7768; // "fjwh"
 
 let queue: Promise<unknown> = Promise.resolve();
 
-export function migrate(db: Database): Promise<string[]> {
+/**
+ * Runs the migrations not yet run, then creates the history partitions ahead for `retentionMs`
+ * (FORJINN_RETENTION: it sets their width; store/retention.ts). Answers the migrations it ran.
+ */
+export function migrate(db: Database, opts: { retentionMs?: number } = {}): Promise<string[]> {
   // PGlite's owner migrates; a process attached to its socket shares its one session, where
   // the lock would exclude nobody, so it waits for the owner's migrations instead.
   if (db.attached) return waitForOwner(db).then(() => []);
-  const run = queue.then(() => migrateNow(db));
+  const run = queue.then(() => migrateNow(db, opts.retentionMs ?? DEFAULT_RETENTION_MS));
   queue = run.catch(() => {});
   return run;
 }
@@ -50,7 +56,9 @@ async function waitForOwner(db: Database): Promise<void> {
   }
 }
 
-async function migrateNow(db: Database): Promise<string[]> {
+const DEFAULT_RETENTION_MS = parseRetention(DEFAULT_RETENTION);
+
+async function migrateNow(db: Database, retentionMs: number): Promise<string[]> {
   const client = new pg.Client(db.clientConfig);
   // A connection lost mid-migration (the server restarting) fails the running statement, and so
   // the start, with its message; without a listener it was an unhandled 'error' event instead.
@@ -69,6 +77,7 @@ async function migrateNow(db: Database): Promise<string[]> {
       noLock: true,
       log: () => {},
     });
+    await ensurePartitions(client, retentionMs);
     return ran.map((m) => m.name);
   } finally {
     await client.query('select pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});

@@ -23,7 +23,7 @@ export async function openContext(
   for (let attempt = 1; ; attempt++) {
     db = await openDatabase(config, { exclusive: opts.exclusive, requestTimeouts: opts.requestTimeouts, log });
     try {
-      await migrate(db);
+      await migrate(db, { retentionMs: config.FORJINN_RETENTION });
       break;
     } catch (err) {
       await db.close();

@@ -60,11 +60,18 @@ matches as (
     and (coalesce(jsonb_array_length(w.filters->'agentIds'), 0) = 0 or w.filters->'agentIds' ? i.agent_id)
     and (coalesce(jsonb_array_length(w.filters->'datasetIds'), 0) = 0 or w.filters->'datasetIds' ? i.dataset_id)
 ),
-ev as (
-  insert into events (workspace_id, external_id, event_type, payload, deliveries_count)
-  select $1, i.external_id, i.event_type, i.payload, (select count(*) from matches m where m.external_id = i.external_id)
-  from input i
+-- The idempotency key decides: an id already kept in the workspace is a duplicate (event_keys is
+-- unpartitioned, so the key holds across the partitions of events).
+keys as (
+  insert into event_keys (workspace_id, external_id, event_id, part_at)
+  select $1, i.external_id, gen_random_uuid(), now() from input i
   on conflict (workspace_id, external_id) do nothing
+  returning external_id, event_id
+),
+ev as (
+  insert into events (id, workspace_id, external_id, event_type, payload, deliveries_count)
+  select k.event_id, $1, i.external_id, i.event_type, i.payload, (select count(*) from matches m where m.external_id = i.external_id)
+  from input i join keys k on k.external_id = i.external_id
   returning id, external_id, event_type, deliveries_count
 ),
 fits as (
