@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npm ci && npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+// The forjinn-webhooks command (`npm start`, `npm run migrate`, `npx forjinn-webhooks`, and the
+// installed package's bin): the compiled build in dist/ run with plain node. `npm ci` makes it
+// (the `prepare` script runs `npm run build`). From the TypeScript sources, with no build:
+// scripts/from-sources.js (what the tests spawn).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main/cli.ts');
+const entry = new URL('../dist/main/cli.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('forjinn-webhooks: there is no compiled build (dist/main/cli.js): run `npm run build` in the package folder (`npm ci` does it)\n');
+  process.exit(1);
+}
+await import(entry.href);

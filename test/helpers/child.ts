@@ -1,11 +1,10 @@
-// The service as a separate process (bin/forjinn-webhooks.js), for tests that kill it.
+// The service as a separate process, run from the sources (test/helpers/bin.ts), for tests that kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SOURCE_BIN as BIN } from './bin.js';
 
-const BIN = fileURLToPath(new URL('../../bin/forjinn-webhooks.js', import.meta.url));
 
 export interface Child {
   proc: ChildProcess;

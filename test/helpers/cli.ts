@@ -1,8 +1,7 @@
 // Runs a forjinn-webhooks command to completion as its own process and answers its exit code and output.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { SOURCE_BIN as BIN } from './bin.js';
 
-const BIN = fileURLToPath(new URL('../../bin/forjinn-webhooks.js', import.meta.url));
 
 export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   const proc = spawn(process.execPath, [BIN, ...args], {

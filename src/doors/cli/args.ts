@@ -11,7 +11,13 @@ export class CliError extends Error {
   }
 }
 
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string) {
+/** The options a command accepts, in node:util parseArgs' form. */
+export type ArgOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** What `parse` answers: parseArgs' own result for these options (named here so the build can declare it). */
+export type ParsedArgs<O extends ArgOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
+
+export function parse<O extends ArgOptions>(args: string[], options: O, usage: string): ParsedArgs<O> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {

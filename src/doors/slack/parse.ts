@@ -34,10 +34,14 @@ export function tokenize(text: string): string[] {
   return words;
 }
 
-type Options = Record<string, { type: 'string'; multiple?: boolean }>;
+/** The flags a Slack command accepts: strings only, some repeatable. */
+export type FlagOptions = Record<string, { type: 'string'; multiple?: boolean }>;
+
+/** What `parseFlags` answers: parseArgs' own result for these flags (named here so the build can declare it). */
+export type ParsedFlags<O extends FlagOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
 
 /** node:util parseArgs with its messages shortened to what a Slack user needs. */
-export function parseFlags<O extends Options>(words: string[], options: O, usage: string) {
+export function parseFlags<O extends FlagOptions>(words: string[], options: O, usage: string): ParsedFlags<O> {
   try {
     return parseArgs({ args: words, options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 import { dropTestData, testEnv } from '../../helpers/service.js';
 import { loadConfig } from '../../../src/core/config.js';
 import { startRuntime, type Runtime } from '../../../src/main/service.js';
 import { createLogger } from '../../../src/core/log.js';
+import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/forjinn-webhooks.js', import.meta.url));
 const env = testEnv({ LOG_LEVEL: 'warn' });
 
 function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,14 +2,13 @@
 // one, made by `script`) or with LOG_FORMAT=pretty, JSON on a pipe or with LOG_FORMAT=json, a bad
 // value stops the start naming the setting, and in both forms no key, secret or URL gets through.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { dropTestData, testEnv } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { exitOf, spawnService, type Child } from '../../helpers/child.js';
 import { eventually } from '../../helpers/eventually.js';
+import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/forjinn-webhooks.js', import.meta.url));
 const SECRET = `whsec_${Buffer.from('log-format-test-secret-32-bytes!').toString('base64')}`;
 const envs: Array<Record<string, string>> = [];
 const children: Child[] = [];

@@ -3,12 +3,11 @@
 // printed on the first start only.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { setResolver } from '../../../src/services/delivery/ssrf.js';
 import { dropTestData, startService, testEnv, type TestService } from '../../helpers/service.js';
 import { spawnService } from '../../helpers/child.js';
+import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/forjinn-webhooks.js', import.meta.url));
 
 describe('a production service', () => {
   let svc: TestService;

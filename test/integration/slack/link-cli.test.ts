@@ -3,11 +3,10 @@
 // command. `link` is the operator's direct link; `link-code` gives a code for the Slack team.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startService, type TestService } from '../../helpers/service.js';
 import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
+import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/forjinn-webhooks.js', import.meta.url));
 const TEAM = 'T0CLILINK1';
 let svc: TestService;
 let fake: FakeSlack;

@@ -5,14 +5,13 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../src/core/config.js';
 import { startRuntime } from '../../../src/main/service.js';
 import { createLogger } from '../../../src/core/log.js';
 import { dropTestData, testEnv } from '../../helpers/service.js';
+import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../../bin/forjinn-webhooks.js', import.meta.url));
 // Always embedded here, whatever the suite's DATABASE_URL.
 const { DATABASE_URL: _u, DATABASE_SCHEMA: _s, FORJINN_MASTER_KEY: _k, ...env } = testEnv();
 afterAll(() => dropTestData(env));

@@ -4,6 +4,7 @@ import { loadConfig } from '../../../src/core/config.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { migrate } from '../../../src/store/migrate.js';
 import { dropTestData, testEnv } from '../../helpers/service.js';
+import { SOURCE_BIN as bin } from '../../helpers/bin.js';
 
 const env = testEnv();
 afterAll(() => dropTestData(env));
@@ -26,8 +27,6 @@ test('two migrations at once both succeed and the schema is complete', async () 
 
 test('two `forjinn-webhooks migrate` processes started together both succeed', async () => {
   const { execFile } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const bin = fileURLToPath(new URL('../../../bin/forjinn-webhooks.js', import.meta.url));
   const fresh = testEnv();
   try {
     const runOne = () =>
