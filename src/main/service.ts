@@ -11,6 +11,7 @@ import type { AppContext, Roles } from '../core/context.js';
 import type { Logger } from '../core/log.js';
 import { openContext } from '../store/open.js';
 import { createEngine, type Engine } from '../services/delivery/engine.js';
+import { startPruner } from '../services/retention/pruner.js';
 import { createApp, createMetricsApp, requestListener } from '../doors/api/app.js';
 import { createSlackApp } from '../doors/slack/app.js';
 import { mountWebPage } from '../doors/web/routes.js';
@@ -50,6 +51,11 @@ export async function startRuntime(
     const engine = createEngine(ctx, { worker: roles.worker });
     await engine.start();
     closers.push(() => engine.stop());
+    // serve and worker remove finished history older than FORJINN_RETENTION on their own.
+    if (roles.worker) {
+      const pruner = startPruner(ctx);
+      closers.push(() => pruner.stop());
+    }
 
     const slack = createSlackApp(ctx, engine, roles);
     if (slack) closers.push(() => slack.stop());

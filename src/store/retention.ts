@@ -165,20 +165,24 @@ async function moveKept(db: Queryable, cutoff: Date, now: Date): Promise<number>
  */
 export async function prune(db: Database, opts: { retentionMs: number; now?: Date }): Promise<PruneResult | null> {
   const now = opts.now ?? new Date();
-  // One pool connection for the whole run: on PGlite the pool has one, and the lock is a session's.
-  return withClient(db, async (c) => {
-    // PGlite is one session shared by the process: the in-process flag is what excludes there.
-    if (running.has(db)) return null;
-    const { rows } = await c.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [PRUNE_LOCK]);
-    if (!rows[0].ok) return null;
-    running.add(db);
-    try {
-      return await pruneLocked(c, opts.retentionMs, now);
-    } finally {
-      running.delete(db);
-      await c.query('select pg_advisory_unlock($1)', [PRUNE_LOCK]).catch(() => {});
-    }
-  });
+  // PGlite is one session shared by the process, where the advisory lock excludes nobody: a run
+  // already under way in this process is what excludes there (and here too).
+  if (running.has(db)) return null;
+  running.add(db);
+  try {
+    // One pool connection for the whole run: on PGlite the pool has one, and the lock is a session's.
+    return await withClient(db, async (c) => {
+      const { rows } = await c.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [PRUNE_LOCK]);
+      if (!rows[0].ok) return null;
+      try {
+        return await pruneLocked(c, opts.retentionMs, now);
+      } finally {
+        await c.query('select pg_advisory_unlock($1)', [PRUNE_LOCK]).catch(() => {});
+      }
+    });
+  } finally {
+    running.delete(db);
+  }
 }
 
 const running = new WeakSet<Database>();

@@ -71,9 +71,9 @@ describe('FORJINN_RETENTION=5m', () => {
     expect(await counts()).toEqual({ e: 2, d: 2, a: 2, k: 2 });
 
     // 4 minutes on: nothing of it is old enough; the id is still a duplicate.
-    const early = await prune(svc.rt.ctx.db, { retentionMs: 5 * MIN, now: new Date(start + 4 * MIN) });
-    expect(early).not.toBeNull();
-    expect(early!.movedPending).toBe(0);
+    // (The service's own pruner may be at it this very moment: then this run is skipped, and tried again.)
+    const early = await eventually(() => prune(svc.rt.ctx.db, { retentionMs: 5 * MIN, now: new Date(start + 4 * MIN) }));
+    expect(early.movedPending).toBe(0);
     expect(await counts()).toEqual({ e: 2, d: 2, a: 2, k: 2 });
     const again = await svc.api('POST', '/v1/events', { event: 'flow_completed', id: 'old-finished', chatflowId: 'cf' });
     expect(again.status).toBe(200);
@@ -81,11 +81,10 @@ describe('FORJINN_RETENTION=5m', () => {
     expect(good.received).toHaveLength(1);
 
     // 6 minutes on: the finished history is gone, its partitions dropped.
-    const late = await prune(svc.rt.ctx.db, { retentionMs: 5 * MIN, now: new Date(Date.now() + 6 * MIN) });
-    expect(late).not.toBeNull();
-    expect(late!.droppedPartitions).toBeGreaterThanOrEqual(3);
-    expect(late!.movedPending).toBe(1);
-    expect(late!.removedKeys).toBe(1);
+    const late = await eventually(() => prune(svc.rt.ctx.db, { retentionMs: 5 * MIN, now: new Date(Date.now() + 6 * MIN) }));
+    expect(late.droppedPartitions).toBeGreaterThanOrEqual(3);
+    expect(late.movedPending).toBe(1);
+    expect(late.removedKeys).toBe(1);
     expect(await counts()).toEqual({ e: 1, d: 1, a: 1, k: 1 });
     const left = await partitionsOf();
     for (const p of finishedHomes) expect(left).not.toContain(p);
