@@ -5,13 +5,14 @@ import { webhookCommands } from './webhook-commands.js';
 import { deliveryCommands } from './delivery-commands.js';
 import { masterKeyCommands } from './master-key-commands.js';
 import { slackCommands } from './slack-commands.js';
+import { pruneCommands } from './prune-commands.js';
 import type { Command } from './command.js';
 
 export type { Command };
 
 /** Every command; the role commands start the service with `start` (main's). */
 export function commandTable(start: StartService): Command[] {
-  return [...serveCommands(start), ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...masterKeyCommands, ...slackCommands];
+  return [...serveCommands(start), ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...masterKeyCommands, ...slackCommands, ...pruneCommands];
 }
 
 export function findCommand(commands: Command[], argv: string[]): { command: Command; args: string[] } | undefined {
