@@ -151,11 +151,12 @@ export async function insertTestDelivery(db: Queryable, workspaceId: string, web
 
 // Of the rows locked, each webhook gets at most its cap ($5/$6, others $7): the claim takes the
 // oldest rows whatever their webhook, and one webhook's backlog must not fill every slot. Rows
-// locked and not leased are free again when the statement commits.
+// locked and not leased are free again when the statement commits. Rows are found again by
+// (id, part_at), the primary key: with part_at PostgreSQL looks in the one partition holding it.
 const LEASE_AND_RETURN = `,
 capped as (
-  select r.id from (
-    select due.id, due.webhook_id, row_number() over (partition by due.webhook_id order by due.next_attempt_at) as n from due
+  select r.id, r.part_at from (
+    select due.id, due.part_at, due.webhook_id, row_number() over (partition by due.webhook_id order by due.next_attempt_at) as n from due
   ) r left join unnest($5::uuid[], $6::int[]) as cap(webhook_id, n) on cap.webhook_id = r.webhook_id
   where r.n <= coalesce(cap.n, $7)
 )
@@ -163,13 +164,13 @@ update deliveries d
 set locked_until = now() + make_interval(secs => $2::float8 / 1000),
     locked_by = $4
 from capped due, events e, webhooks w
-where d.id = due.id and e.id = d.event_id and w.id = d.webhook_id
+where d.id = due.id and d.part_at = due.part_at and e.id = d.event_id and w.id = d.webhook_id
 returning d.id, d.webhook_id, d.attempts, d.attempt_limit, d.next_trigger, d.event_type, e.payload, e.is_test, e.external_id,
   w.updated_at as webhook_updated_at, w.enabled as webhook_enabled, (w.deleted_at is not null) as webhook_deleted`;
 
 const CLAIM_SQL = `
 with due as (
-  select id, webhook_id, next_attempt_at from deliveries
+  select id, part_at, webhook_id, next_attempt_at from deliveries
   where status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until < now())
     and not (webhook_id = any($3::uuid[]))
   order by next_attempt_at
@@ -181,11 +182,11 @@ with due as (
 // scan past every due row of theirs (a whole backlog) to find the others'.
 const CLAIM_WINDOW_SQL = `
 with win as materialized (
-  select id from deliveries where status = 'pending' and next_attempt_at <= now()
+  select id, part_at from deliveries where status = 'pending' and next_attempt_at <= now()
   order by next_attempt_at limit $8
 ),
 due as (
-  select d.id, d.webhook_id, d.next_attempt_at from win join deliveries d on d.id = win.id
+  select d.id, d.part_at, d.webhook_id, d.next_attempt_at from win join deliveries d on d.id = win.id and d.part_at = win.part_at
   where d.status = 'pending' and d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until < now())
     and not (d.webhook_id = any($3::uuid[]))
   order by d.next_attempt_at
