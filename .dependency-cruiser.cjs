@@ -40,8 +40,16 @@ module.exports = {
       name: 'no-dev-deps-at-run-time',
       comment: 'the service may not need a devDependency at run time',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/doors/web/client/' },
+      from: { path: '^src/', pathNot: ['^src/doors/web/client/', '^src/doors/web/bundle\\.ts$'] },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-dev-deps-at-run-time-but-the-page-bundler',
+      comment:
+        "the page's bundler loads esbuild only when run from the sources; a compiled build reads the bundle npm run build made (dist/doors/web/assets/)",
+      severity: 'error',
+      from: { path: '^src/doors/web/bundle\\.ts$' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: '^node_modules/esbuild/' },
     },
   ],
   options: {
