@@ -1,4 +1,5 @@
 // The scenarios of the performance issue, each measured the same way every time.
+import { retentionScenario } from './retention.js';
 import { api, latencies, percentile, PG_URL, pushBatches, pushEvents, rawCeiling, startReceiver, startService, startWorker, type Receiver, type Service } from './harness.js';
 
 export interface Row {
@@ -282,3 +283,6 @@ SCENARIOS.storage = ({ events }) =>
       await db.end();
     }
   });
+
+/** npm run bench -- retention: FORJINN_RETENTION=1m for four windows, the history tables' size and the delivery rate while partitions drop (bench/retention.ts). */
+SCENARIOS.retention = retentionScenario;
