@@ -13,7 +13,7 @@ import { openContext } from '../store/open.js';
 import { createEngine, type Engine } from '../services/delivery/engine.js';
 import { startPruner } from '../services/retention/pruner.js';
 import { createApp, createMetricsApp, requestListener } from '../doors/api/app.js';
-import { createSlackApp } from '../doors/slack/app.js';
+import { startSlackApp } from '../doors/slack/switch.js';
 import { mountWebPage } from '../doors/web/routes.js';
 
 export type { Roles };
@@ -57,7 +57,7 @@ export async function startRuntime(
       closers.push(() => pruner.stop());
     }
 
-    const slack = createSlackApp(ctx, engine, roles);
+    const slack = await startSlackApp(ctx, engine, roles);
     if (slack) closers.push(() => slack.stop());
 
     let url: string | undefined;
