@@ -19,23 +19,45 @@ export interface Service {
   key: string;
   proc: ChildProcess;
   env: Record<string, string>;
+  /** The process's peak resident memory so far (the kernel's high-water mark, VmHWM). */
   peakRssMb: () => number;
+  /** Its resident memory now (VmRSS). */
+  rssMb: () => number;
   stop(): Promise<void>;
 }
 
-/** Peak RSS of a process, from /proc (Linux), sampled every 100 ms. */
-function rssSampler(pid: number) {
+/** Every service and worker process a scenario started, with its peak RSS: run.ts prints them. */
+const started: Array<{ label: string; peakRssMb: () => number }> = [];
+export function takeStartedProcesses(): Array<{ label: string; peakMb: number }> {
+  return started.splice(0).map((p) => ({ label: p.label, peakMb: p.peakRssMb() }));
+}
+
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined; // gone
+  }
+}
+
+/**
+ * Peak RSS of a process (Linux): the kernel's high-water mark (VmHWM), so a peak between two
+ * readings is not missed; read every 100 ms and on stop, the last reading stands once it is gone.
+ */
+function rssSampler(pid: number, label: string) {
   let peak = 0;
-  const t = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-    } catch {
-      /* gone */
-    }
-  }, 100);
+  const read = () => {
+    const hwm = procStatusMb(pid, 'VmHWM');
+    if (hwm !== undefined) peak = Math.max(peak, hwm);
+    return peak;
+  };
+  read();
+  const t = setInterval(read, 100);
   t.unref();
-  return { peak: () => peak, stop: () => clearInterval(t) };
+  const sampler = { peak: read, now: () => procStatusMb(pid, 'VmRSS') ?? 0, stop: () => (read(), clearInterval(t)) };
+  started.push({ label, peakRssMb: read });
+  return sampler;
 }
 
 /** A `worker` process on the same database as `svc`. */
@@ -49,7 +71,7 @@ export async function startWorker(svc: Service): Promise<{ peakRssMb: () => numb
     proc.stdout!.on('data', () => /worker running/.test(out) && (clearTimeout(t), resolve()));
     proc.once('exit', (c) => reject(new Error(`worker exited ${c}:\n${out}`)));
   });
-  const rss = rssSampler(proc.pid!);
+  const rss = rssSampler(proc.pid!, `worker (${svc.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`);
   return {
     peakRssMb: rss.peak,
     stop: () =>
@@ -62,8 +84,12 @@ export async function startWorker(svc: Service): Promise<{ peakRssMb: () => numb
   };
 }
 
-export async function startService(opts: { embedded?: boolean; env?: Record<string, string>; role?: string } = {}): Promise<Service> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fjw-bench-'));
+/**
+ * `dataDir`: use (and keep) this DATA_DIR, for a restart on an existing embedded database; such a
+ * start prints no bootstrap key, so it is ready at "delivery worker running" and `key` is empty.
+ */
+export async function startService(opts: { embedded?: boolean; env?: Record<string, string>; role?: string; dataDir?: string } = {}): Promise<Service> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'fjw-bench-'));
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -86,17 +112,19 @@ export async function startService(opts: { embedded?: boolean; env?: Record<stri
   proc.stderr!.on('data', (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 120_000);
-    const check = () => /fjk_\S+\n/.test(out) && (clearTimeout(t), resolve());
+    const ready = opts.dataDir ? /delivery worker running/ : /fjk_\S+\n/;
+    const check = () => ready.test(out) && (clearTimeout(t), resolve());
     proc.stdout!.on('data', check);
     proc.once('exit', (c) => reject(new Error(`service exited ${c}:\n${out}`)));
   });
-  const rss = rssSampler(proc.pid!);
+  const rss = rssSampler(proc.pid!, `${opts.role ?? 'serve'} (${opts.embedded ? 'embedded' : 'PostgreSQL'})`);
   return {
-    url: /listening on (http:\/\/\S+)/.exec(out)![1],
-    key: /\n\s+(fjk_\S+)\n/.exec(out)![1],
+    url: /listening on (http:\/\/\S+)/.exec(out)?.[1] ?? '',
+    key: /\n\s+(fjk_\S+)\n/.exec(out)?.[1] ?? '',
     proc,
     env,
     peakRssMb: rss.peak,
+    rssMb: rss.now,
     async stop() {
       rss.stop();
       await new Promise<void>((r) => {
@@ -104,7 +132,7 @@ export async function startService(opts: { embedded?: boolean; env?: Record<stri
         proc.once('exit', () => r());
         proc.kill('SIGTERM');
       });
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
       if (!opts.embedded) {
         const c = new pg.Client({ connectionString: PG_URL });
         await c.connect();

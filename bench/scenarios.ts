@@ -233,6 +233,42 @@ SCENARIOS.batch = ({ events }) =>
   });
 
 /**
+ * `serve` at rest: started as a user starts it (LOG_LEVEL=info, Slack off), nothing sent; its
+ * resident memory (VmRSS) once it has sat idle for `settleMs`. Issue 13's targets: ≤ 350 MB on the
+ * embedded database, ≤ 120 MB on PostgreSQL.
+ */
+async function restingRss(opts: { embedded: boolean; dataDir?: string; env?: Record<string, string> }, settleMs = 5_000): Promise<number> {
+  const svc = await startService({ embedded: opts.embedded, dataDir: opts.dataDir, env: { LOG_LEVEL: 'info', ...opts.env } });
+  try {
+    await new Promise((r) => setTimeout(r, settleMs));
+    return svc.rssMb();
+  } finally {
+    await svc.stop();
+  }
+}
+
+SCENARIOS.memory = async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { randomBytes } = await import('node:crypto');
+  const dataDir = mkdtempSync(join(tmpdir(), 'fjw-bench-memory-'));
+  const env = { FORJINN_MASTER_KEY: randomBytes(32).toString('base64') };
+  try {
+    const first = await restingRss({ embedded: true, dataDir, env });
+    const again = await restingRss({ embedded: true, dataDir, env });
+    const pg = await restingRss({ embedded: false });
+    return [
+      { measure: 'serve at rest, embedded PGlite, first start (a new DATA_DIR)', value: first, unit: 'MB', target: '≤ 350 MB', pass: first <= 350 },
+      { measure: 'serve at rest, embedded PGlite, restarted on that DATA_DIR', value: again, unit: 'MB', target: '≤ 350 MB', pass: again <= 350 },
+      { measure: 'serve at rest, PostgreSQL', value: pg, unit: 'MB', target: '≤ 120 MB', pass: pg <= 120 },
+    ];
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+/**
  * Bytes written per delivery (issue 13, "store each payload once"): `events` deliveries of the
  * realistic sample events (samples/events/, one generic webhook, each delivered once), then the
  * growth of pg_total_relation_size (table, indexes and TOAST) of events, deliveries and attempts,
