@@ -110,4 +110,35 @@ describe('FORJINN_RETENTION=5m', () => {
     // Past the window the id is new again.
     expect((await svc.api('POST', '/v1/events', { event: 'flow_completed', id: 'old-finished', chatflowId: 'cf' })).status).toBe(202);
   });
+
+  test('rows no partition covered (in the DEFAULT partition) go row by row once old and final; a pending one stays', async () => {
+    const [{ id: ws }] = await q<{ id: string }>(`select id from workspaces where name = 'default'`);
+    const [{ id: hook }] = await q<{ id: string }>(`select id from webhooks where deleted_at is null limit 1`);
+    // (The first test's prune ran 6 minutes ahead and dropped the partition of the real now: its last event is in DEFAULT too.)
+    const [{ n: inDefault }] = await q<{ n: number }>(`select count(*)::int as n from deliveries_default`);
+    // A day old: before every range partition, so PostgreSQL puts them in the DEFAULT partitions.
+    for (const [ext, status] of [['def-done', 'succeeded'], ['def-pending', 'pending']]) {
+      const [ev] = await q<{ id: string }>(
+        `with k as (insert into event_keys (workspace_id, external_id, event_id, part_at) values ($1, $2, gen_random_uuid(), now() - interval '1 day') returning event_id, part_at)
+         insert into events (id, workspace_id, external_id, event_type, payload, part_at) select event_id, $1, $2, 'flow_completed', '{}', part_at from k returning id`,
+        [ws, ext],
+      );
+      const [d] = await q<{ id: string }>(
+        `insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, status, next_attempt_at, part_at)
+         values ($1, $2, $3, 'flow_completed', 3, $4, now() + interval '1 hour', now() - interval '1 day') returning id`,
+        [ws, hook, ev.id, status],
+      );
+      await q(
+        `insert into attempts (delivery_id, attempt, outcome, request_url, request_headers, duration_ms, part_at) values ($1, 1, 'failure', 'http://x', '{}', 1, now() - interval '1 day')`,
+        [d.id],
+      );
+    }
+    expect((await q(`select count(*)::int as n from deliveries_default`))[0].n).toBe(inDefault + 2);
+    const before = await counts();
+    const r = await eventually(() => prune(svc.rt.ctx.db, { retentionMs: 5 * MIN }));
+    expect(r.deletedDefaultRows).toBe(3);
+    expect(await counts()).toEqual({ e: before.e - 1, d: before.d - 1, a: before.a - 1, k: before.k - 1 });
+    expect((await q(`select status from deliveries d join events e on e.id = d.event_id where e.external_id like 'def-%'`)).map((x) => x.status)).toEqual(['pending']);
+    expect((await q(`select 1 from event_keys where external_id = 'def-pending'`)).length).toBe(1);
+  });
 });
