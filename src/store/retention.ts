@@ -22,8 +22,13 @@ const AHEAD = 3;
 const LOCK_TIMEOUT = '500ms';
 /** event_keys rows deleted per statement. */
 const KEY_BATCH = 5_000;
-/** Session advisory lock around a prune: one process at a time per database. */
-const PRUNE_LOCK = 0x666a7270; // "fjrp"
+/**
+ * Session advisory lock around a prune: one process at a time per database and schema (two
+ * deployments in their own DATABASE_SCHEMA of one database prune their own history, each in turn
+ * with its own processes only). Two keys: this constant and the schema's hash.
+ */
+export const PRUNE_LOCK = 0x666a7270; // "fjrp"
+export const PRUNE_LOCK_KEYS = '$1::int, hashtext(current_schema())';
 
 /** The width of one partition for a retention (ms); 0 (keep everything) gets the widest. */
 export function partitionWidth(retentionMs: number): number {
@@ -172,12 +177,12 @@ export async function prune(db: Database, opts: { retentionMs: number; now?: Dat
   try {
     // One pool connection for the whole run: on PGlite the pool has one, and the lock is a session's.
     return await withClient(db, async (c) => {
-      const { rows } = await c.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [PRUNE_LOCK]);
+      const { rows } = await c.query<{ ok: boolean }>(`select pg_try_advisory_lock(${PRUNE_LOCK_KEYS}) as ok`, [PRUNE_LOCK]);
       if (!rows[0].ok) return null;
       try {
         return await pruneLocked(c, opts.retentionMs, now);
       } finally {
-        await c.query('select pg_advisory_unlock($1)', [PRUNE_LOCK]).catch(() => {});
+        await c.query(`select pg_advisory_unlock(${PRUNE_LOCK_KEYS})`, [PRUNE_LOCK]).catch(() => {});
       }
     });
   } finally {
@@ -204,7 +209,9 @@ async function pruneLocked(c: Queryable, retentionMs: number, now: Date): Promis
         await c.query(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
         await c.query('lock table events, deliveries, attempts in access exclusive mode');
         result.movedPending += await moveKept(c, cutoff, now);
-        for (const p of old) await c.query(`drop table ${p.name}`);
+        // `if exists`: on PGlite a `prune` command beside `serve` shares one session (the lock
+        // excludes neither); whichever drops second finds nothing to do.
+        for (const p of old) await c.query(`drop table if exists ${p.name}`);
       });
       result.droppedPartitions = old.length;
     } catch (err) {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../../src/store/database.js';
-import { prune, type PruneResult } from '../../../src/store/retention.js';
+import { prune, PRUNE_LOCK, PRUNE_LOCK_KEYS, type PruneResult } from '../../../src/store/retention.js';
 import { onPostgres, startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, ok, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -42,7 +42,7 @@ describe('one pruner at a time', () => {
       const holder = new pg.Client(svc.rt.ctx.db.clientConfig);
       await holder.connect();
       try {
-        await holder.query('select pg_advisory_lock($1)', [0x666a7270]);
+        await holder.query(`select pg_advisory_lock(${PRUNE_LOCK_KEYS})`, [PRUNE_LOCK]);
         expect(await prune(other!, later())).toBeNull();
         expect(Number(await count())).toBe(before);
       } finally {
