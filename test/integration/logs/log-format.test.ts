@@ -100,7 +100,11 @@ describe('a terminal (script)', () => {
     proc.stderr.on('data', (d) => (out += d));
     const stop = () => new Promise<void>((r) => (proc.exitCode !== null ? r() : (proc.once('exit', () => r()), proc.kill('SIGTERM'))));
     try {
-      await eventually(() => /fjk_\S+\r?\n/.test(out), { timeoutMs: 120_000, what: 'the bootstrap key on the terminal' });
+      // The key and the 'listening' log line: the banner is written at once, a log line may follow it.
+      await eventually(() => /fjk_\S+\r?\n/.test(out) && /listening/.test(out.replace(/forjinn-webhooks is listening/g, '')), {
+        timeoutMs: 120_000,
+        what: "the bootstrap key and the 'listening' line on the terminal",
+      });
       return out;
     } finally {
       await stop();
