@@ -46,7 +46,9 @@ function exposition(text: string): string[] {
   const problems: string[] = [];
   const name = '[a-zA-Z_:][a-zA-Z0-9_:]*';
   const label = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*"`;
-  const sample = new RegExp(`^(${name})(?:\\{(?:${label}(?:,${label})*)?\\})? (-?[0-9.e+-]+|NaN|[+-]Inf)(?: -?[0-9]+)?$`);
+  // NaN in any case: Prometheus reads values with Go's ParseFloat, which takes 'nan' in any case;
+  // prom-client writes 'Nan' for the event-loop lag before its first sample (a scrape right after start).
+  const sample = new RegExp(`^(${name})(?:\\{(?:${label}(?:,${label})*)?\\})? (-?[0-9.e+-]+|[Nn][Aa][Nn]|[+-]Inf)(?: -?[0-9]+)?$`);
   const help = new Map<string, boolean>();
   const types = new Map<string, string>();
   const series = new Set<string>();
