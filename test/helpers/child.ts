@@ -21,10 +21,20 @@ export interface Child {
  * instead of pipes to this process. A pipe is a handle that keeps the child's event loop alive
  * by itself, which hides a process that would otherwise run out of things to wait for and end.
  */
-export async function spawnService(command: string, env: Record<string, string>, opts: { waitFor?: RegExp; logFile?: boolean } = {}): Promise<Child> {
+/**
+ * `run`: what runs the command, by default the sources through tsx (`node <SOURCE_BIN>`); the
+ * compiled bin (`[process.execPath, COMPILED_BIN]`) or an installed package's command (`[path]`).
+ */
+export async function spawnService(
+  command: string,
+  env: Record<string, string>,
+  opts: { waitFor?: RegExp; logFile?: boolean; run?: string[]; cwd?: string } = {},
+): Promise<Child> {
   const logPath = opts.logFile ? join(mkdtempSync(join(tmpdir(), 'fjw-log-')), `${command}.log`) : undefined;
   const fd = logPath ? openSync(logPath, 'a') : undefined;
-  const proc = spawn(process.execPath, [BIN, command], {
+  const [file, ...args] = opts.run ?? [process.execPath, BIN];
+  const proc = spawn(file, [...args, command], {
+    cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
   });

@@ -2,11 +2,12 @@
 // build in dist/, plain node (every other test spawns the sources through tsx). dist/ must be built
 // from the current sources (`npm test` builds it first): the first test says what to run if not.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dropTestData, testEnv } from '../helpers/service.js';
 import { COMPILED_BIN } from '../helpers/bin.js';
+import { spawnService } from '../helpers/child.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const env = testEnv({ LOG_LEVEL: 'warn' });
@@ -34,34 +35,20 @@ describe('the compiled command', () => {
   test('migrate, then serve answers /healthz and a CLI command works against it', async () => {
     const migrated = await run([COMPILED_BIN, 'migrate']);
     expect(migrated.code).toBe(0);
-    const proc = spawn(process.execPath, [COMPILED_BIN, 'serve'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
+    const child = await spawnService('serve', { ...base, ...env }, { run: [process.execPath, COMPILED_BIN], cwd: ROOT, waitFor: /fjk_\S+\n/ });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const seen = (d: Buffer) => {
-          out += d;
-          const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        };
-        proc.stdout.on('data', seen);
-        proc.stderr.on('data', seen);
-        proc.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
-      });
+      const url = child.url!;
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok' });
-      const key = /\n\s+(fjk_\S+)\n/.exec(out)?.[1];
+      const key = child.key;
       expect(key).toBeDefined();
       const listed = await run([COMPILED_BIN, '--url', url, '--key', key!, 'webhook', 'list']);
       expect(listed).toMatchObject({ code: 0 });
       const bad = await run([COMPILED_BIN, '--url', url, '--key', 'fjk_wrong', 'webhook', 'list']);
       expect(bad.code).toBe(1);
     } finally {
-      await new Promise<void>((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-      });
+      await child.kill();
     }
   });
 });

@@ -9,13 +9,14 @@
 // One file for both passes would pack and install twice; the installed service runs on its
 // default embedded database, so this file runs in the embedded pass only.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { signatureHeaders } from '../../src/services/signing/sign.js';
+import { spawnService } from '../helpers/child.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = `whsec_${Buffer.from('pack-test-secret-of-32-bytes!!!!').toString('base64')}`;
@@ -129,30 +130,20 @@ console.log(JSON.stringify(out));
     const version = await run(bin, ['--version'], esm());
     expect(version).toMatchObject({ code: 0, out: '0.1.0\n' });
     const dataDir = join(work, 'data');
-    const proc = spawn(bin, ['serve'], {
-      cwd: esm(),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', FORJINN_DB_STATEMENT_TIMEOUT_MS: '30000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
+    const child = await spawnService(
+      'serve',
+      { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', FORJINN_DB_STATEMENT_TIMEOUT_MS: '30000' },
+      { run: [bin], cwd: esm(), waitFor: /fjk_\S+\n/ }, // the banner with the new key
+    );
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const seen = (d: Buffer) => {
-          out += d;
-          const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        };
-        proc.stdout.on('data', seen);
-        proc.stderr.on('data', seen);
-        proc.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
-      });
+      const url = child.url!;
       expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok', database: 'embedded' });
       const script = await fetch(`${url}/assets/app.js`);
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
       expect((await script.text()).length).toBeGreaterThan(1000);
       // A sample and a template, read from the installed package's samples/ and templates/.
-      const key = /\n\s+(fjk_\S+)\n/.exec(out)?.[1];
+      const key = child.key;
       const created = await fetch(`${url}/v1/webhooks`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -163,11 +154,7 @@ console.log(JSON.stringify(out));
       const preview = await fetch(`${url}/v1/webhooks/${id}/preview`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' });
       expect(preview.status).toBe(200);
     } finally {
-      await new Promise<void>((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-      });
+      await child.kill();
     }
   });
 
