@@ -94,7 +94,9 @@ const received = (path: string, id: string) =>
     expect(await preview.textContent()).not.toContain('The flow finished');
     await b.shot('fix-per-event-error-preview');
     await page.getByLabel('Preview with sample event').selectOption('flow_completed');
-    await preview.getByText(/Support triage|flow/i).first().waitFor();
+    // The flow sample's own output: text the error preview never shows, so the wait ends only
+    // once the preview has changed to the newly chosen event.
+    await preview.getByText(/cannot export invoices/).first().waitFor();
     expect(await preview.textContent()).not.toContain('Incorrect API key');
 
     // Edit the error template and save: the map is stored, and a real error renders with it.
