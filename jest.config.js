@@ -23,6 +23,9 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
+  // The embedded database is made and migrated once per run; each file's services copy it.
+  globalSetup: '<rootDir>/test/setup/template-db.js',
+  globalTeardown: '<rootDir>/test/setup/template-db-teardown.js',
   // Generous: a PGlite start is ~4 s on a quiet machine but several times that on a busy one.
   testTimeout: 120000,
   // Each integration file starts its own database; two at a time fit a 2-core machine.

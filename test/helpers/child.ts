@@ -1,9 +1,9 @@
-// The service as a separate process, run from the sources (test/helpers/bin.ts), for tests that kill it.
+// The service as a separate process, run from the compiled build (test/helpers/bin.ts), for tests that kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SOURCE_BIN as BIN } from './bin.js';
+import { COMPILED_BIN as BIN } from './bin.js';
 
 
 export interface Child {
@@ -22,8 +22,8 @@ export interface Child {
  * by itself, which hides a process that would otherwise run out of things to wait for and end.
  */
 /**
- * `run`: what runs the command, by default the sources through tsx (`node <SOURCE_BIN>`); the
- * compiled bin (`[process.execPath, COMPILED_BIN]`) or an installed package's command (`[path]`).
+ * `run`: what runs the command, by default the compiled build (`node <COMPILED_BIN>`); the sources
+ * through tsx (`[process.execPath, SOURCE_BIN]`) or an installed package's command (`[path]`).
  */
 export async function spawnService(
   command: string,

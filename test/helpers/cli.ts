@@ -1,6 +1,6 @@
 // Runs a forjinn-webhooks command to completion as its own process and answers its exit code and output.
 import { spawn } from 'node:child_process';
-import { SOURCE_BIN as BIN } from './bin.js';
+import { COMPILED_BIN as BIN } from './bin.js';
 
 
 export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {

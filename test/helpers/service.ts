@@ -1,7 +1,7 @@
 // A real service for a test file: its own database (a fresh PGlite in a temp DATA_DIR, or a
 // fresh schema on the PostgreSQL of DATABASE_URL), a real HTTP server on 127.0.0.1:0, and
 // every log line captured so tests can check what was logged.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -48,8 +48,36 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
   return { ...env, ...extra };
 }
 
+/**
+ * Puts the run's migrated template database (test/setup/template-db.js) into env.DATA_DIR, so
+ * the service opens a ready database instead of running initdb and every migration. Only for a
+ * new, empty DATA_DIR on the embedded database with the default retention (the template's
+ * partitions are one day wide, as FORJINN_RETENTION=30d makes them); anything else starts from
+ * nothing as before. Answers whether it did.
+ */
+export function fromTemplate(env: Record<string, string>): boolean {
+  const template = process.env.FORJINN_TEST_TEMPLATE_DIR;
+  if (!template || env.DATABASE_URL || env.FORJINN_RETENTION !== undefined) return false;
+  const pgdata = join(env.DATA_DIR, 'pgdata');
+  if (existsSync(pgdata)) return false;
+  cpSync(template, pgdata, { recursive: true });
+  return true;
+}
+
+/** testEnv whose DATA_DIR already holds the migrated database (fromTemplate), for a spawned service. */
+export function templateEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env = testEnv(extra);
+  fromTemplate(env);
+  return env;
+}
+
+/**
+ * A service in this process. Its database is a copy of the run's migrated template unless
+ * `extra` names a DATA_DIR (an existing database, or a test of a first start) or a retention.
+ */
 export async function startService(extra: Record<string, string> = {}, roles: Roles = { api: true, worker: true }): Promise<TestService> {
   const env = testEnv(extra);
+  if (extra.DATA_DIR === undefined) fromTemplate(env);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {

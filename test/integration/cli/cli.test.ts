@@ -4,13 +4,13 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
-import { dropTestData, testEnv } from '../../helpers/service.js';
+import { dropTestData, templateEnv } from '../../helpers/service.js';
 import { loadConfig } from '../../../src/core/config.js';
 import { startRuntime, type Runtime } from '../../../src/main/service.js';
 import { createLogger } from '../../../src/core/log.js';
-import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
+import { COMPILED_BIN as BIN } from '../../helpers/bin.js';
 
-const env = testEnv({ LOG_LEVEL: 'warn' });
+const env = templateEnv({ LOG_LEVEL: 'warn' });
 
 function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -4,11 +4,11 @@
 // thrown in the real process by a fixture loaded with `node --import`.
 import { afterAll, expect, test } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import { dropTestData, testEnv } from '../../helpers/service.js';
+import { dropTestData, templateEnv } from '../../helpers/service.js';
 import { exitOf, spawnService, type Child } from '../../helpers/child.js';
 
 const FIXTURE = fileURLToPath(new URL('../../helpers/process/fail-on-sigusr2.mjs', import.meta.url));
-const env = testEnv({ LOG_LEVEL: 'info', NODE_OPTIONS: `--import ${FIXTURE}` });
+const env = templateEnv({ LOG_LEVEL: 'info', NODE_OPTIONS: `--import ${FIXTURE}` });
 const children: Child[] = [];
 afterAll(async () => {
   for (const c of children) await c.kill('SIGKILL');

@@ -1,7 +1,7 @@
 // `forjinn-webhooks webhook test <id>` and `forjinn-webhooks api` as an operator runs them: separate
 // processes, their output and exit codes, real receivers on 127.0.0.1 (docs/cli.md).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropTestData, onPostgres, testEnv } from '../../helpers/service.js';
+import { dropTestData, onPostgres, templateEnv } from '../../helpers/service.js';
 import { runCli } from '../../helpers/cli.js';
 import { exitOf, spawnService, type Child } from '../../helpers/child.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('webhook test <id>', () => {
-  const env = testEnv({ LOG_LEVEL: 'warn' });
+  const env = templateEnv({ LOG_LEVEL: 'warn' });
   // A running service owns the database, as beside `npm start` (on PGlite the CLI joins it through its socket).
   let rt: Runtime | undefined;
   beforeAll(async () => {
@@ -60,7 +60,7 @@ describe('webhook test <id>', () => {
 });
 
 describe('api', () => {
-  const env = testEnv({ LOG_LEVEL: 'warn' });
+  const env = templateEnv({ LOG_LEVEL: 'warn' });
   const children: Child[] = [];
   afterAll(async () => {
     for (const c of children.reverse()) await c.kill();

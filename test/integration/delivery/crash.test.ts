@@ -1,12 +1,12 @@
 // A worker killed with SIGKILL in the middle of a batch loses nothing: after a restart every
 // accepted event is delivered (at least once; receivers dedupe on the delivery id).
 import { afterAll, expect, test } from '@jest/globals';
-import { dropTestData, testEnv } from '../../helpers/service.js';
+import { dropTestData, templateEnv } from '../../helpers/service.js';
 import { startReceiver } from '../../helpers/receiver.js';
 import { exitOf, spawnService, type Child } from '../../helpers/child.js';
 import { eventually } from '../../helpers/eventually.js';
 
-const env = testEnv({ FORJINN_LEASE_MS: '1500', FORJINN_DELIVERY_TIMEOUT_MS: '500', FORJINN_CONCURRENCY: '8', FORJINN_ENDPOINT_CONCURRENCY: '8', FORJINN_POLL_INTERVAL_MS: '100' });
+const env = templateEnv({ FORJINN_LEASE_MS: '1500', FORJINN_DELIVERY_TIMEOUT_MS: '500', FORJINN_CONCURRENCY: '8', FORJINN_ENDPOINT_CONCURRENCY: '8', FORJINN_POLL_INTERVAL_MS: '100' });
 const children: Child[] = [];
 afterAll(async () => {
   for (const c of children) await c.kill('SIGKILL');

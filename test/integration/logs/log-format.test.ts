@@ -3,11 +3,11 @@
 // value stops the start naming the setting, and in both forms no key, secret or URL gets through.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { dropTestData, testEnv } from '../../helpers/service.js';
+import { dropTestData, templateEnv } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { exitOf, spawnService, type Child } from '../../helpers/child.js';
 import { eventually } from '../../helpers/eventually.js';
-import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
+import { COMPILED_BIN as BIN } from '../../helpers/bin.js';
 
 const SECRET = `whsec_${Buffer.from('log-format-test-secret-32-bytes!').toString('base64')}`;
 const envs: Array<Record<string, string>> = [];
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string>) {
-  const e = testEnv({ LOG_LEVEL: 'debug', ...extra });
+  const e = templateEnv({ LOG_LEVEL: 'debug', ...extra });
   envs.push(e);
   return e;
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { setResolver } from '../../../src/services/delivery/ssrf.js';
 import { dropTestData, startService, testEnv, type TestService } from '../../helpers/service.js';
 import { spawnService } from '../../helpers/child.js';
-import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
+import { COMPILED_BIN as BIN } from '../../helpers/bin.js';
 
 
 describe('a production service', () => {

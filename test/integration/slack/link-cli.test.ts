@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { startService, type TestService } from '../../helpers/service.js';
 import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
-import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
+import { COMPILED_BIN as BIN } from '../../helpers/bin.js';
 
 const TEAM = 'T0CLILINK1';
 let svc: TestService;

@@ -9,7 +9,7 @@ import { loadConfig } from '../../../src/core/config.js';
 import { startRuntime } from '../../../src/main/service.js';
 import { createLogger } from '../../../src/core/log.js';
 import { dropTestData, testEnv } from '../../helpers/service.js';
-import { SOURCE_BIN as BIN } from '../../helpers/bin.js';
+import { COMPILED_BIN as BIN } from '../../helpers/bin.js';
 
 const run = promisify(execFile);
 // Always embedded here, whatever the suite's DATABASE_URL.

@@ -4,7 +4,7 @@ import { loadConfig } from '../../../src/core/config.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { migrate } from '../../../src/store/migrate.js';
 import { dropTestData, testEnv } from '../../helpers/service.js';
-import { SOURCE_BIN as bin } from '../../helpers/bin.js';
+import { COMPILED_BIN as bin } from '../../helpers/bin.js';
 
 const env = testEnv();
 afterAll(() => dropTestData(env));
