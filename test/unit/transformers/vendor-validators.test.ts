@@ -264,7 +264,11 @@ describe('vendor payloads, checked by the vendors\' own rules', () => {
     expect(PAGERDUTY_SEVERITY).toContain(body.payload.severity);
     expect(body.payload.source).toEqual(expect.any(String));
     if (body.payload.timestamp !== undefined) expect(new Date(body.payload.timestamp).toISOString()).toBe(body.payload.timestamp);
-    for (const image of body.images ?? []) expect(image.src).toMatch(/^https:\/\//);
+    // Links (Events API v2: `links`, each an `href` and a `text`) to the chatflow and the
+    // delivery log of the app; no `images` are sent, whose `src` PagerDuty would want as https.
+    expect(body.images).toBeUndefined();
+    expect(body.links.length).toBeGreaterThanOrEqual(1);
+    for (const link of body.links) expect(link).toEqual({ href: expect.stringMatching(/^https:\/\/(app|hooks)\.forjinn\.example\//), text: expect.any(String) });
   });
 
   it.each(renderings('google-chat'))('google-chat / %s (%s) is one cardsV2 card within 32,000 bytes', (_type, _kind, renderIt) => {
