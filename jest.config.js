@@ -8,7 +8,6 @@ const faults = Boolean(process.env.FORJINN_FAULTS);
 
 export default {
   preset: 'ts-jest/presets/default-esm',
-  testEnvironment: 'node',
   roots: [faults ? '<rootDir>/test/faults' : '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // `*.postgres.test.ts` need a server (several processes on one database, a server restart) and
@@ -25,6 +24,8 @@ export default {
   },
   // The embedded database is made and migrated once per run; each file's services copy it.
   globalSetup: '<rootDir>/test/setup/template-db.js',
+  // Node's, and a failed test keeps its service's database (test/setup/environment.js).
+  testEnvironment: '<rootDir>/test/setup/environment.js',
   globalTeardown: '<rootDir>/test/setup/template-db-teardown.js',
   // Generous: a PGlite start is ~4 s on a quiet machine but several times that on a busy one.
   testTimeout: 120000,

@@ -123,7 +123,20 @@ export async function startService(extra: Record<string, string> = {}, roles: Ro
   };
 }
 
+/**
+ * A test or hook of this file failed (test/setup/environment.js): the service's database stays,
+ * and where it is goes to stderr with the failure, to be opened with `DATA_DIR=… forjinn-webhooks`
+ * or psql. Answers whether it kept it.
+ */
+export function keptAfterFailure(env: Record<string, string>): boolean {
+  if (!(globalThis as { __fjwTestFailed?: boolean }).__fjwTestFailed) return false;
+  const where = env.DATABASE_URL ? `schema ${env.DATABASE_SCHEMA} of ${env.DATABASE_URL}` : `DATA_DIR=${env.DATA_DIR}`;
+  process.stderr.write(`a test failed: its service's database is kept for a look: ${where}\n`);
+  return true;
+}
+
 export async function dropTestData(env: Record<string, string>) {
+  if (keptAfterFailure(env)) return;
   rmSync(env.DATA_DIR, { recursive: true, force: true });
   if (env.DATABASE_URL && env.DATABASE_SCHEMA) {
     const c = new pg.Client({ connectionString: env.DATABASE_URL });

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { ok, startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { ok } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 import { metricValue } from '../../helpers/metrics.js';
 
 const fixture = sampleEvent;
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService({ FORJINN_DELIVERY_TIMEOUT_MS: '500' });
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+const { svc, rx } = useRig({ env: { FORJINN_DELIVERY_TIMEOUT_MS: '500' } });
 
 async function addHook(extra: Record<string, unknown> = {}, path = `/h/${Math.random().toString(36).slice(2)}`) {
   const res = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}${path}`, events: ['*'], ...extra });

@@ -1,0 +1,58 @@
+// The set-up most integration files share: a service (test/helpers/service.ts: its own database,
+// a real HTTP server, the API client `svc.api`) and a real receiver on 127.0.0.1:0
+// (test/helpers/receiver.ts), started before the file's tests and closed after them.
+//
+//   const { svc, rx } = useRig({ env: { FORJINN_DELIVERY_TIMEOUT_MS: '500' } });
+//
+// `svc` and `rx` are usable in tests and hooks (not at the module's top level, before beforeAll
+// has run). A failed test keeps the service's database and prints where it is (service.ts).
+import { afterAll, beforeAll } from '@jest/globals';
+import type { Roles } from '../../src/main/service.js';
+import { ok, startReceiver, type Receiver, type Responder } from './receiver.js';
+import { startService, type TestService } from './service.js';
+
+export interface RigOptions {
+  /** Environment for the service, over testEnv's. */
+  env?: Record<string, string>;
+  /** Which roles the service runs (default: api and worker). */
+  roles?: Roles;
+  /** How the receiver answers at first (default: 200 "ok"); `rx.respond` changes it. */
+  responder?: Responder;
+  /** Without a receiver: `rx` is then unusable. */
+  receiver?: boolean;
+}
+
+export interface Rig {
+  svc: TestService;
+  rx: Receiver;
+}
+
+/** An object whose properties are those of `get()`'s answer at the time they are read. */
+function late<T extends object>(what: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      const target = get();
+      if (!target) throw new Error(`${what} is not started yet: use it in a test or hook, after useRig's beforeAll`);
+      return Reflect.get(target, prop, target);
+    },
+    set(_t, prop, value) {
+      const target = get();
+      if (!target) throw new Error(`${what} is not started yet`);
+      return Reflect.set(target, prop, value, target);
+    },
+  });
+}
+
+export function useRig(opts: RigOptions = {}): Rig {
+  let svc: TestService | undefined;
+  let rx: Receiver | undefined;
+  beforeAll(async () => {
+    if (opts.receiver !== false) rx = await startReceiver(opts.responder ?? ok);
+    svc = await startService(opts.env, opts.roles);
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await rx?.close();
+  });
+  return { svc: late('the service', () => svc), rx: late('the receiver', () => rx) };
+}
