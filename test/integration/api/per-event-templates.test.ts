@@ -3,24 +3,13 @@
 // event's sample (a bad one is a 400 naming template.<event_type>), each event delivered through
 // the service renders with its own, and a plain string still serves every type as before. Also:
 // chat and incident targets get no signing secret (their deliveries are not signed).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 import { sampleEvent } from '../../helpers/samples.js';
 
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  rx = await startReceiver();
-  svc = await startService();
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+const { svc, rx } = useRig();
 
 /** Reports an event of `type` for `chatflowId`; answers the body the receiver got at `path`. */
 async function deliveredBody(path: string, type: string, chatflowId: string): Promise<string> {

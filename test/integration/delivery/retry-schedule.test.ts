@@ -2,25 +2,14 @@
 // attempt k fails, the delivery's next attempt is the k-th delay later (±20 % jitter), the last
 // delay repeating. The delays are hours, so nothing runs again by itself during the test: the
 // clock is moved on by making the scheduled attempt due now, and the engine runs it.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const HOUR = 3_600_000;
 const DELAYS = [1, 2, 4].map((h) => h * HOUR);
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService({ FORJINN_RETRY_DELAYS: '1h,2h,4h' });
-  rx = await startReceiver((_req, _n, res) => res.writeHead(500).end('down'));
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+const { svc, rx } = useRig({ env: { FORJINN_RETRY_DELAYS: '1h,2h,4h' }, responder: (_req, _n, res) => res.writeHead(500).end('down') });
 
 describe('retry gaps', () => {
   test('after attempt k the next attempt is scheduled the k-th delay later, the last one repeating', async () => {

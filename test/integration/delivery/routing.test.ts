@@ -1,22 +1,11 @@
 // Which events reach which webhooks: the agentIds filter, and event ids, which are unique within
 // a workspace only (two workspaces' platforms may use the same id for different events).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService();
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+const { svc, rx } = useRig();
 
 const at = (path: string) => rx.received.filter((r) => r.path === path);
 

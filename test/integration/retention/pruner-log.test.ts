@@ -1,22 +1,13 @@
 // The pruning timer of serve and worker (services/retention/pruner.ts): a run that removed
 // something logs one info line with its counts (never a payload), and stop() ends it cleanly.
 // Its clock is passed in (6 minutes on with FORJINN_RETENTION=5m), never slept.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { startPruner } from '../../../src/services/retention/pruner.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, ok, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
+import { ok } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 
-let svc: TestService;
-let rx: Receiver;
-beforeAll(async () => {
-  rx = await startReceiver(ok);
-  svc = await startService({ FORJINN_RETENTION: '5m' });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+const { svc, rx } = useRig({ env: { FORJINN_RETENTION: '5m' }, responder: ok });
 
 test('a run that removed history logs its counts once, without payloads; stop ends it', async () => {
   const hook = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/log`, events: ['flow_completed'] });

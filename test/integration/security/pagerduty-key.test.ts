@@ -1,24 +1,13 @@
 // A PagerDuty routing key pasted with spaces around it ("  R0UT1NG…  "), as a user would: the key
 // PagerDuty gets is the trimmed one, and that key must appear in no answer (request log, webhook
 // view, preview), no log line and no table in the clear (the stored settings are encrypted).
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const KEY = randomBytes(24).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 32);
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService();
-  rx = await startReceiver((_req, _n, res) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success","message":"Event processed","dedup_key":"d"}'));
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+const { svc, rx } = useRig({ responder: (_req, _n, res) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success","message":"Event processed","dedup_key":"d"}') });
 
 test('a spaced routing key: sent trimmed, shown and stored nowhere', async () => {
   const created = await svc.api('POST', '/v1/webhooks', {
