@@ -17,6 +17,22 @@ afterAll(async () => {
 
 const flow = (id: string) => ({ event: 'flow_completed', id, chatflowId: 'cf-batch' });
 
+/**
+ * Waits until every delivery made for the event `id` is stored as succeeded, and returns how many
+ * there are. A succeeded delivery is never sent again, so with one row succeeded and no other,
+ * the receiver has had its one request and no second can come.
+ */
+async function settledDeliveries(id: string): Promise<number> {
+  const rows = await eventually(async () => {
+    const { rows } = await svc.rt.ctx.db.pool.query<{ status: string }>(
+      `select d.status from deliveries d join events e on e.id = d.event_id where e.external_id = $1`,
+      [id],
+    );
+    return rows.length > 0 && rows.every((r) => r.status === 'succeeded') ? rows : undefined;
+  }, { what: `the deliveries of ${id} succeeded` });
+  return rows.length;
+}
+
 test('a batch answers event by event: accepted, duplicate, rejected with its field', async () => {
   await svc.api('POST', '/v1/events', flow('b-seen'));
   const res = await svc.api('POST', '/v1/events/batch', {
@@ -36,7 +52,7 @@ test('a batch answers event by event: accepted, duplicate, rejected with its fie
   expect(res.body.results[5].error.field).toBe('events.5.event');
   expect(res.body.results[0]).toMatchObject({ id: 'b-1', deliveries: 1 });
   await eventually(() => ['b-seen', 'b-1', 'b-2'].every((id) => rx.received.some((r) => JSON.parse(r.body).id === id)));
-  await new Promise((r) => setTimeout(r, 200));
+  expect(await settledDeliveries('b-1')).toBe(1);
   expect(rx.received.filter((r) => JSON.parse(r.body).id === 'b-1')).toHaveLength(1);
 });
 
@@ -53,7 +69,7 @@ test('the same id sent 40 times at once: one 202, the rest 200, one delivery', a
   expect(answers.filter((a) => a.status === 200)).toHaveLength(39);
   expect(answers.every((a) => a.body.deliveries === 1)).toBe(true);
   await eventually(() => rx.received.some((r) => JSON.parse(r.body).id === 'race-1'));
-  await new Promise((r) => setTimeout(r, 200));
+  expect(await settledDeliveries('race-1')).toBe(1);
   expect(rx.received.filter((r) => JSON.parse(r.body).id === 'race-1')).toHaveLength(1);
 });
 

@@ -31,9 +31,13 @@ test('one at a time per webhook, answers at 60 % of the timeout: every delivery 
     what: 'all four delivered',
     timeoutMs: 30_000,
   });
-  await new Promise((r) => setTimeout(r, 1_500)); // a copy still queued would go out by now
+  // A copy claimed a second time would wait in the webhook's queue behind the first four. The
+  // queue sends one at a time, in order: a fifth event sent now goes out behind any such copy, so
+  // once the fifth has arrived a copy would have arrived before it.
+  expect((await s.api('POST', '/v1/events', { event: 'flow_completed', id: 'lease-marker', chatflowId: 'cf' })).status).toBe(202);
+  await eventually(() => rx!.received.some((r) => JSON.parse(r.body).id === 'lease-marker'), { what: 'the fifth event, behind any copy', timeoutMs: 30_000 });
   const perDelivery = new Map<string, number>();
   for (const r of rx.received) perDelivery.set(r.headers['x-forjinn-delivery'], (perDelivery.get(r.headers['x-forjinn-delivery']) ?? 0) + 1);
-  expect([...perDelivery.values()]).toEqual([1, 1, 1, 1]);
+  expect([...perDelivery.values()]).toEqual([1, 1, 1, 1, 1]);
   expect(s.logs.some((l) => l.includes('raise FORJINN_LEASE_MS'))).toBe(true);
 });

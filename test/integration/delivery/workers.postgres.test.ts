@@ -28,15 +28,44 @@ describe('two workers on PostgreSQL', () => {
         for (const r of await Promise.all(batch)) expect(r.status).toBe(202);
       }
       await eventually(() => rx.received.length >= N, { timeoutMs: 60_000, what: `${N} deliveries` });
-      await new Promise((r) => setTimeout(r, 500)); // a double delivery would arrive now
+      const pool = svc.rt.ctx.db.pool;
+      const succeeded = async () => (await pool.query<{ n: number }>(`select count(*)::int as n from deliveries where status = 'succeeded'`)).rows[0].n;
+      await eventually(async () => (await succeeded()) === N, { what: `${N} deliveries stored as succeeded` });
+      // A claim takes pending rows only: a row claimed by both workers was claimed before it was
+      // stored as succeeded, so its copy is in a worker's queue by now. Each worker sends a
+      // webhook's deliveries in the order it claimed them, so one more event delivered by each
+      // worker (its own attempt count going up) comes after any copy it held: single events
+      // until both have delivered one, each waited for at the receiver.
+      const success = { outcome: 'success', transformer: 'generic' };
+      const attemptsOf = () => Promise.all(children.map((c) => metricValue(c.metricsUrl!, 'forjinn_attempts_total', success)));
+      const before = await attemptsOf();
+      let markers = 0;
+      await eventually(
+        async () => {
+          const id = `two-marker-${markers++}`;
+          expect((await svc!.api('POST', '/v1/events', { event: 'flow_completed', id, chatflowId: 'cf' })).status).toBe(202);
+          await eventually(() => rx.received.some((r) => JSON.parse(r.body).id === id), { what: `marker ${id}` });
+          const now = await attemptsOf();
+          return now.every((n, i) => n > before[i]);
+        },
+        { timeoutMs: 60_000, what: 'an event delivered by each worker after the 2,000' },
+      );
+      const total = N + markers;
       const ids = rx.received.map((r) => r.headers['x-forjinn-delivery']);
-      expect(new Set(ids).size).toBe(N);
-      expect(ids).toHaveLength(N);
-      const { rows: by } = await svc.rt.ctx.db.pool.query<{ n: number }>(`select count(*)::int as n from attempts`);
-      expect(by[0].n).toBe(N);
+      expect(new Set(ids).size).toBe(total);
+      expect(ids).toHaveLength(total);
+      // The last marker's attempt is counted and stored just after it arrived: wait for at least
+      // every attempt, then there must be no more.
+      const atLeast = async <T>(read: () => Promise<T>, n: (v: T) => number, what: string) =>
+        eventually(async () => {
+          const v = await read();
+          return n(v) >= total ? { v } : undefined;
+        }, { what }).then((r) => r.v);
+      const stored = await atLeast(async () => (await pool.query<{ n: number }>(`select count(*)::int as n from attempts`)).rows[0].n, (n) => n, 'every attempt stored');
+      expect(stored).toBe(total);
       // Each worker serves its own /metrics; together they count every attempt, and each did some.
-      const counts = await Promise.all(children.map((c) => metricValue(c.metricsUrl!, 'forjinn_attempts_total', { outcome: 'success', transformer: 'generic' })));
-      expect(counts.reduce((a, b) => a + b, 0)).toBe(N);
+      const counts = await atLeast(attemptsOf, (c) => c.reduce((a, b) => a + b, 0), 'every attempt counted');
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(total);
       for (const n of counts) expect(n).toBeGreaterThan(0);
     } finally {
       await rx.close();
