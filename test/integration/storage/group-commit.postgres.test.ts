@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import type { TestService } from '../../helpers/service.js';
 import { startWithWorkspaces } from '../../helpers/workspaces.js';
+import { eventually } from '../../helpers/eventually.js';
 import { IngestBatcher } from '../../../src/services/ingest/batcher.js';
 import { prepareEvent } from '../../../src/services/ingest/ingest.js';
 
@@ -29,7 +30,12 @@ test('a statement stuck behind a lock does not hold up another workspace', async
     const stuck = batcher.add(ws['gc-a'], event('stuck-1', 'gc-a'));
     let stuckDone = false;
     void stuck.then(() => (stuckDone = true));
-    await new Promise((r) => setTimeout(r, 50)); // the first statement is now waiting on the lock
+    // The first statement is waiting on the lock: a backend blocked by the blocker's.
+    const blockerPid = (await blocker.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid;
+    await eventually(
+      async () => (await blocker.query(`select 1 from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [blockerPid])).rowCount === 1,
+      { what: 'the first statement waiting on the lock' },
+    );
     const other = await batcher.add(ws['gc-b'], event('free-1', 'gc-b'));
     expect(other.duplicate).toBe(false);
     expect(stuckDone).toBe(false);
