@@ -73,6 +73,8 @@ describe('Send Test is marked as a test on every target', () => {
     const alert = await only(testPath);
     expect(alert).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger' });
     expect(alert.payload.summary).toMatch(/^\[TEST\] Support triage: credential error OPENAI_401/);
+    // The same chatflow as the real incident, and that is the sample's: not two missing ids.
+    expect(incident.payload.custom_details.chatflowId).toBe(sampleEvent('error_occurred').chatflowId);
     expect(alert.payload.custom_details).toMatchObject({ test: true, chatflowId: incident.payload.custom_details.chatflowId });
     expect(alert.payload.severity).toBe('info');
     expect(alert.dedup_key).toEqual(expect.any(String));

@@ -14,6 +14,13 @@ const BIG = 'x'.repeat(200_000);
 /** 16 KB of template: small at save (the sample's output is 140 characters), 200 MB on BIG. */
 const AMPLIFIER = `[${Array.from({ length: 1000 }, () => '{{json output}}').join(',')}]`;
 const LIMIT_TEXT = /1 MiB \(1048576 bytes\)/;
+/**
+ * 48 KB of template (under the 50,000-character limit): 3,000 × 200,002 characters on BIG, more
+ * than the longest string V8 can make (2^29 - 24). Built whole it could not be measured at all
+ * (the render would fail "Invalid string length"), so a refusal that names the limit shows the
+ * render was cut early, with no clock: speed belongs to the bench.
+ */
+const UNBUILDABLE = `[${Array.from({ length: 3000 }, () => '{{json output}}').join(',')}]`;
 
 let svc: TestService;
 let rx: Receiver;
@@ -26,12 +33,6 @@ afterAll(async () => {
   await rx?.close();
 });
 
-const timed = async <T>(f: () => Promise<T>) => {
-  const started = Date.now();
-  const out = await f();
-  return { out, ms: Date.now() - started };
-};
-
 describe('preview', () => {
   test.each([
     ['/v1/preview', { transformer: 'generic' }],
@@ -39,12 +40,11 @@ describe('preview', () => {
     ['/v1/transformers/slack/preview', {}],
     ['/v1/transformers/discord/preview', {}],
   ])('%s refuses the amplifying template with 400 naming template and the limit', async (path, extra) => {
-    const { out: res, ms } = await timed(() => svc.api('POST', path, { ...extra, template: AMPLIFIER, event: 'flow_completed', payload: { output: BIG } }));
+    const res = await svc.api('POST', path, { ...extra, template: UNBUILDABLE, event: 'flow_completed', payload: { output: BIG } });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'validation_error', field: 'template' });
     expect(res.body.error.message).toMatch(LIMIT_TEXT);
     expect(JSON.stringify(res.body).length).toBeLessThan(2_000);
-    expect(ms).toBeLessThan(2_000);
   });
 
   test("a saved webhook's preview is bounded the same way", async () => {
@@ -83,16 +83,14 @@ describe('save', () => {
 describe('delivery', () => {
   test('a render past the limit fails the delivery at once: nothing sent, not retried', async () => {
     const path = '/amplified';
-    const hook = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}${path}`, events: ['*'], template: AMPLIFIER, maxAttempts: 5 });
+    const hook = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}${path}`, events: ['*'], template: UNBUILDABLE, maxAttempts: 5 });
     expect(hook.status).toBe(201);
-    const started = Date.now();
     const res = await svc.api('POST', '/v1/events', { ...fixture, id: crypto.randomUUID(), output: BIG });
     expect(res.status).toBe(202);
     const list = await eventually(async () => {
       const d = (await svc.api('GET', `/v1/webhooks/${hook.body.id}/deliveries`)).body.data;
       return d.length && d[0].status !== 'pending' ? d : undefined;
     });
-    const elapsed = Date.now() - started;
     const delivery = (await svc.api('GET', `/v1/deliveries/${list[0].id}`)).body;
     expect(list[0]).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: null });
     expect(delivery.lastError).toMatch(/^render_error: /);
@@ -106,7 +104,6 @@ describe('delivery', () => {
       [hook.body.id],
     );
     expect(rows[0].bytes).toBeLessThan(1024);
-    expect(elapsed).toBeLessThan(5_000);
     // The service answered others all along.
     expect((await svc.api('GET', '/v1/webhooks')).status).toBe(200);
   });

@@ -2,7 +2,7 @@
 // form-encoded as Slack sends them: who is let in, linking, and every /forjinn webhook command.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { ok as answerOk, startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 import { mountedRoutes } from '../../helpers/routes.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
@@ -136,10 +136,21 @@ describe('/forjinn webhook …', () => {
     const before = receiver.received.length;
     const success = { outcome: 'success', transformer: 'generic' };
     const counted = await metricValue(svc.url, 'forjinn_attempts_total', success);
-    const started = Date.now();
-    const res = await slack.command(`webhook test ${id.slice(0, 8)}`);
-    expect(Date.now() - started).toBeLessThan(3_000);
-    expect(res.text).toContain('Sending a test event');
+    // The receiver holds the test delivery until the command has been answered: Slack wants its
+    // answer within 3 s, so the command must not wait for the delivery. One that did would wait
+    // for a receiver that answers only after it, and its result would be no HTTP 200.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    receiver.respond((req, n, reply) => held.then(() => answerOk(req, n, reply)));
+    let res: Awaited<ReturnType<typeof slack.command>>;
+    try {
+      res = await slack.command(`webhook test ${id.slice(0, 8)}`);
+      expect(res.text).toContain('Sending a test event');
+      expect(fake.responses.filter((r) => r.method === new URL(res.responseUrl).pathname)).toEqual([]);
+    } finally {
+      release();
+      receiver.respond(answerOk);
+    }
     const answer = await eventually(() => fake.responses.find((r) => r.method === new URL(res.responseUrl).pathname), { what: 'the test result' });
     expect(answer.body.response_type).toBe('ephemeral');
     expect(allText(answer.body)).toMatch(/Test delivery to `[0-9a-f-]{36}`: HTTP 200 in \d+ ms/);

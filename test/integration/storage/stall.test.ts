@@ -3,19 +3,16 @@
 // statement timeout cancels it; on PGlite (one session, shared through its socket) every other
 // connection waits until that transaction ends, so the client's read timeout is what answers.
 // Either way ingest (fast path and express) answers 503 database_unavailable with Retry-After
-// within seconds instead of waiting it out, /healthz says unhealthy within its budget, and after
-// the lock is let go every event answered 202 is stored and ingest is back by itself.
+// while the lock is still held instead of waiting it out, /healthz says unhealthy while it is
+// held too, and after the lock is let go every event answered 202 is stored and ingest is back
+// by itself. (How long an answer takes is the bench's to measure; here the lock is held until
+// every answer is in, so an answer that waited the lock out never comes and the test fails.)
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
-import { HEALTH_BUDGET_MS } from '../../../src/doors/api/health-routes.js';
-import { QUERY_TIMEOUT_MARGIN_MS } from '../../../src/store/database.js';
 
 const STATEMENT_MS = 1_000;
-// What a request may take while the database stalls: the statement timeout (PostgreSQL) or the
-// read timeout (PGlite: statement + margin), plus a second for a busy machine.
-const ANSWER_WITHIN_MS = STATEMENT_MS + QUERY_TIMEOUT_MARGIN_MS + 1_000;
 
 let svc: TestService;
 beforeAll(async () => {
@@ -27,14 +24,13 @@ const FAST = 'application/json';
 const EXPRESS = 'application/json;charset=utf-8'; // spelled so the fast path leaves it to express
 
 async function ingest(id: string, type = FAST) {
-  const started = performance.now();
   const res = await fetch(`${svc.url}/v1/events`, {
     method: 'POST',
     headers: { authorization: `Bearer ${svc.key}`, 'content-type': type },
     body: JSON.stringify({ event: 'flow_completed', id, chatflowId: 'cf' }),
   });
   const body = await res.json();
-  return { id, status: res.status, body, retryAfter: res.headers.get('retry-after'), ms: performance.now() - started };
+  return { id, status: res.status, body, retryAfter: res.headers.get('retry-after') };
 }
 
 async function stored(ids: string[]): Promise<Set<string>> {
@@ -42,7 +38,7 @@ async function stored(ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.external_id));
 }
 
-test(`events locked: ingest answers 503 + Retry-After within ${ANSWER_WITHIN_MS} ms, healthz 503, nothing accepted lost`, async () => {
+test('events locked: ingest answers 503 + Retry-After while the lock is held, healthz 503, nothing accepted lost', async () => {
   const accepted: string[] = [];
   for (let i = 0; i < 5; i++) {
     const r = await ingest(`before-${i}`);
@@ -54,23 +50,25 @@ test(`events locked: ingest answers 503 + Retry-After within ${ANSWER_WITHIN_MS}
   await holder.connect();
   await holder.query('begin');
   await holder.query('lock table events in access exclusive mode');
+  // Asked on the holder's own connection: its transaction is the one that has the lock.
+  const lockHeld = async () =>
+    (await holder.query(`select 1 from pg_locks where relation = 'events'::regclass and mode = 'AccessExclusiveLock' and granted`)).rowCount === 1;
   try {
+    expect(await lockHeld()).toBe(true);
     const during = await Promise.all([
       ...Array.from({ length: 6 }, (_, i) => ingest(`during-fast-${i}`, FAST)),
       ...Array.from({ length: 6 }, (_, i) => ingest(`during-express-${i}`, EXPRESS)),
     ]);
     for (const r of during) {
       expect({ id: r.id, status: r.status, code: r.body.error?.code, retryAfter: r.retryAfter }).toEqual({ id: r.id, status: 503, code: 'database_unavailable', retryAfter: '5' });
-      expect(r.ms).toBeLessThan(ANSWER_WITHIN_MS);
     }
-    const started = performance.now();
     const health = await fetch(`${svc.url}/healthz`);
     expect(health.status).toBe(503);
-    expect(performance.now() - started).toBeLessThan(HEALTH_BUDGET_MS + 1_000);
-    // Requests that come later still answer in time (PGlite: at once, the gate is closed).
+    // Requests that come later are answered too (PGlite: at once, the gate is closed).
     const later = await ingest('during-later');
     expect(later.status).toBe(503);
-    expect(later.ms).toBeLessThan(ANSWER_WITHIN_MS);
+    // Every answer above came while the lock was held: none waited for it to be let go.
+    expect(await lockHeld()).toBe(true);
   } finally {
     await holder.query('commit');
     await holder.end();
