@@ -50,14 +50,13 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
 
 /**
  * Puts the run's migrated template database (test/setup/template-db.js) into env.DATA_DIR, so
- * the service opens a ready database instead of running initdb and every migration. Only for a
- * new, empty DATA_DIR on the embedded database with the default retention (the template's
- * partitions are one day wide, as FORJINN_RETENTION=30d makes them); anything else starts from
- * nothing as before. Answers whether it did.
+ * the service opens a ready database instead of running initdb and every migration (its start
+ * makes the history partitions of its own FORJINN_RETENTION). Only for a new, empty DATA_DIR on
+ * the embedded database; anything else starts as before. Answers whether it did.
  */
 export function fromTemplate(env: Record<string, string>): boolean {
   const template = process.env.FORJINN_TEST_TEMPLATE_DIR;
-  if (!template || env.DATABASE_URL || env.FORJINN_RETENTION !== undefined) return false;
+  if (!template || env.DATABASE_URL) return false;
   const pgdata = join(env.DATA_DIR, 'pgdata');
   if (existsSync(pgdata)) return false;
   cpSync(template, pgdata, { recursive: true });
@@ -73,7 +72,7 @@ export function templateEnv(extra: Record<string, string> = {}): Record<string, 
 
 /**
  * A service in this process. Its database is a copy of the run's migrated template unless
- * `extra` names a DATA_DIR (an existing database, or a test of a first start) or a retention.
+ * `extra` names a DATA_DIR (an existing database, or a test of a first start).
  */
 export async function startService(extra: Record<string, string> = {}, roles: Roles = { api: true, worker: true }): Promise<TestService> {
   const env = testEnv(extra);

@@ -20,7 +20,27 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'forjinn-webhooks.js');
 
-export default function makeTemplate() {
+/**
+ * The history partitions that `migrate` made ahead for the default retention are dropped: a test
+ * service's own start makes those of its FORJINN_RETENTION (their width follows it), which it
+ * could not beside partitions of another width. The DEFAULT partitions stay, as migrate made them.
+ */
+async function dropRangePartitions(pgdata) {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create({ dataDir: pgdata });
+  try {
+    const { rows } = await db.query(
+      `select format('%I.%I', n.nspname, c.relname) as name
+       from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace
+       where pg_get_expr(c.relpartbound, c.oid) like 'FOR VALUES FROM%'`,
+    );
+    for (const { name } of rows) await db.exec(`drop table ${name}`);
+  } finally {
+    await db.close();
+  }
+}
+
+export default async function makeTemplate() {
   // Tests spawn the compiled build (test/helpers/bin.ts): rebuilt here when the sources changed,
   // as `npm test`'s pretest does, so `npx jest <file>` never runs an older build either.
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js'), '--if-changed'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -43,6 +63,7 @@ export default function makeTemplate() {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`making the template database failed: ${err.stderr ?? err}`);
   }
+  await dropRangePartitions(join(dir, 'pgdata'));
   process.env.FORJINN_TEST_TEMPLATE_DIR = join(dir, 'pgdata');
   process.stderr.write(`\ntemplate database migrated once in ${Date.now() - started} ms: ${dir}\n`);
   // Removed by the teardown below; globalThis is shared between globalSetup and globalTeardown.
