@@ -37,6 +37,7 @@ describe('PostgreSQL restarted under load (needs DATABASE_URL)', () => {
     let phase: 'before' | 'down' | 'starting' | 'after' = 'before';
     const seen: Record<string, Set<number>> = { before: new Set(), down: new Set(), starting: new Set(), after: new Set() };
     let n = 0;
+    let downAnswers = 0;
     let running = true;
     const producer = async () => {
       while (running) {
@@ -45,6 +46,7 @@ describe('PostgreSQL restarted under load (needs DATABASE_URL)', () => {
         const res = await s.api('POST', '/v1/events', { event: 'flow_completed', id, chatflowId: 'cf' }).catch(() => ({ status: -1, body: undefined }));
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         seen[at].add(res.status);
+        if (at === 'down' && res.status === 503) downAnswers++;
         if (res.status === 202) accepted.push(id);
         if (res.status === 503) expect(res.body.error.code).toBe('database_unavailable');
         await new Promise((r) => setTimeout(r, 5));
@@ -58,7 +60,10 @@ describe('PostgreSQL restarted under load (needs DATABASE_URL)', () => {
     await eventually(() => seen.down.has(503), { what: 'a 503 while the database is down', timeoutMs: 10_000 });
     const health = await fetch(`${s.url}/healthz`);
     expect(health.status).toBe(503);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Down long enough to matter: the worker has lost its LISTEN connection (so delivering after
+    // the start is it coming back by itself), and ingest has answered 503 again and again.
+    await eventually(() => worker!.output().includes('LISTEN connection lost'), { what: 'the worker losing its LISTEN connection', timeoutMs: 10_000 });
+    await eventually(() => downAnswers >= 10, { what: '503s while the database is down', timeoutMs: 10_000 });
 
     phase = 'starting';
     await startCluster(cluster);

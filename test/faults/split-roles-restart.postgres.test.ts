@@ -4,6 +4,7 @@
 // the receiver, and SIGTERM then ends each with code 0 and no signal. Needs DATABASE_URL: on the
 // embedded database there is no server to restart.
 import { afterAll, expect, test } from '@jest/globals';
+import pg from 'pg';
 import { dropTestData, testEnv } from '../helpers/service.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
@@ -21,6 +22,18 @@ const env = testEnv({
 const children: Child[] = [];
 let cluster: Cluster | undefined;
 let rx: Receiver | undefined;
+/** Connections LISTENing for new deliveries: the workers' (only a worker listens). */
+async function listening(): Promise<number> {
+  const c = new pg.Client({ connectionString: env.DATABASE_URL });
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    return (await c.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where query = 'listen forjinn_deliveries'`)).rows[0].n;
+  } finally {
+    await c.end();
+  }
+}
+
 afterAll(async () => {
   if (cluster) await startCluster(cluster); // whatever happened, leave the server running
   for (const c of children) await c.kill('SIGKILL');
@@ -77,8 +90,15 @@ test('api + 2 workers: PostgreSQL restarted under load, every 202 delivered, no 
   expect(children.map(running)).toEqual([true, true, true]);
 
   // Idle: nothing in flight that would keep a worker's event loop busy through the restart.
+  // Each worker sees its LISTEN connection go and takes it up again after a timer of a second:
+  // both listening on the new server is both having lived through the restart and that second
+  // with nothing to do (they used to end at once).
+  const lost = (w: Child) => w.output().split('LISTEN connection lost').length - 1;
+  const lostBefore = workers.map(lost);
   await restartCluster(cluster);
-  await new Promise((r) => setTimeout(r, 1_000));
+  const allRunning = () => children.every(running);
+  await eventually(() => workers.every((w, i) => lost(w) > lostBefore[i]) || !allRunning(), { what: 'each worker noticing the restart', timeoutMs: 20_000 });
+  await eventually(async () => (await listening()) >= 2 || !allRunning(), { what: 'both workers listening again', timeoutMs: 20_000 });
   expect(children.map(running)).toEqual([true, true, true]);
   for (let i = 0; i < 100; i++) await send(`idle-${i}`);
   await allDelivered('every event accepted after the idle restart delivered');
