@@ -14,9 +14,13 @@ afterAll(async () => {
 });
 
 test('SIGKILL mid-batch, restart: every accepted event is delivered', async () => {
-  // Slow enough (8 at a time, 200 ms each) that the kill lands with most events still queued.
-  const rx = await startReceiver((_req, _n, res) => {
-    setTimeout(() => res.writeHead(200).end('ok'), 200);
+  // The first 20 requests are answered; from then on, until the kill, the receiver answers none,
+  // so the kill lands with 8 attempts in flight and most events still queued, however fast or
+  // slow the machine is. After the kill every request is answered at once.
+  let holding = true;
+  const rx = await startReceiver((_req, n, res) => {
+    if (holding && n > 20) return; // never answered: the killed process's attempt stays in flight
+    res.writeHead(200).end('ok');
   });
   try {
     const first = await spawnService('serve', env, { waitFor: /fjk_\S+\n/ });
@@ -36,6 +40,7 @@ test('SIGKILL mid-batch, restart: every accepted event is delivered', async () =
     }
     await eventually(() => rx.received.length >= 20, { what: 'some deliveries before the kill' });
     await first.kill('SIGKILL');
+    holding = false;
     const before = new Set(rx.received.map((r) => JSON.parse(r.body).id)).size;
     expect(before).toBeLessThan(N);
 
