@@ -57,7 +57,11 @@ describe('PagerDuty trigger then resolve', () => {
     const resolveOther = await sent('flow_completed', 'cf-search');
     expect(resolveOther).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: other.dedup_key });
 
-    const log = await svc.api('GET', `/v1/webhooks/${hook.body.id}/deliveries`);
+    // Each outcome is written after its receiver answered: wait until none of the four is pending.
+    const log = await eventually(async () => {
+      const res = await svc.api('GET', `/v1/webhooks/${hook.body.id}/deliveries`);
+      return res.body.data.length === 4 && res.body.data.every((d: { status: string }) => d.status !== 'pending') && res;
+    }, { what: 'the four deliveries no longer pending' });
     expect(log.body.data.map((d: { status: string }) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
   });
 });
