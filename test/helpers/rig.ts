@@ -5,15 +5,23 @@
 //   const { svc, rx } = useRig({ env: { FORJINN_DELIVERY_TIMEOUT_MS: '500' } });
 //
 // `svc` and `rx` are usable in tests and hooks (not at the module's top level, before beforeAll
-// has run). A failed test keeps the service's database and prints where it is (service.ts).
+// has run). The receiver starts before the service, and the service closes before the receiver.
+// A file's own set-up that the service needs first (a fake Slack) goes in a beforeAll declared
+// before useRig, with `env` as a function (jest runs a block's hooks in the order declared, its
+// afterAll hooks too). A failed test keeps the service's database and prints where it is
+// (service.ts).
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Roles } from '../../src/main/service.js';
 import { ok, startReceiver, type Receiver, type Responder } from './receiver.js';
 import { startService, type TestService } from './service.js';
 
 export interface RigOptions {
-  /** Environment for the service, over testEnv's. */
-  env?: Record<string, string>;
+  /**
+   * Environment for the service, over testEnv's. A function is called in useRig's beforeAll once
+   * the receiver is up (so it may use `rx.url`, or something a beforeAll declared before useRig
+   * started, such as a fake Slack's URL).
+   */
+  env?: Record<string, string> | (() => Record<string, string>);
   /** Which roles the service runs (default: api and worker). */
   roles?: Roles;
   /** How the receiver answers at first (default: 200 "ok"); `rx.respond` changes it. */
@@ -48,7 +56,7 @@ export function useRig(opts: RigOptions = {}): Rig {
   let rx: Receiver | undefined;
   beforeAll(async () => {
     if (opts.receiver !== false) rx = await startReceiver(opts.responder ?? ok);
-    svc = await startService(opts.env, opts.roles);
+    svc = await startService(typeof opts.env === 'function' ? opts.env() : opts.env, opts.roles);
   });
   afterAll(async () => {
     await svc?.close();

@@ -1,26 +1,17 @@
 // One id per event (docs/api.md): the body's id, else the Idempotency-Key, else one the service
 // makes; that id is the event's in the API, in the delivered body and in PagerDuty's dedup_key.
 // A key that disagrees with the body's id is refused, naming both.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService();
-  rx = await startReceiver((req, _n, res) => {
-    // PagerDuty's answer for the /v2/enqueue receiver, a plain 200 for the others.
+const { svc, rx } = useRig({
+  // PagerDuty's answer for the /v2/enqueue receiver, a plain 200 for the others.
+  responder: (req, _n, res) => {
     if (req.path === '/v2/enqueue') res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', dedup_key: JSON.parse(req.body).dedup_key }));
     else res.writeHead(200).end('ok');
-  });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  },
 });
 
 /** A sample event without its id. */

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { beforeAll, expect, test } from '@jest/globals';
 import { eventually } from '../../helpers/eventually.js';
+import { useRig } from '../../helpers/rig.js';
 
-let svc: TestService;
-let rx: Receiver;
+const { svc, rx } = useRig();
 beforeAll(async () => {
-  svc = await startService();
-  rx = await startReceiver();
   expect((await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/batch`, events: ['flow_completed'] })).status).toBe(201);
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
 });
 
 const flow = (id: string) => ({ event: 'flow_completed', id, chatflowId: 'cf-batch' });

@@ -4,25 +4,17 @@
 // that always answers 500, and the threshold is 3: the webhook stays enabled after 2 such
 // deliveries (6 failed attempts) and is disabled by the 3rd. (auto-disable.test.ts gives each
 // delivery one attempt, where the two counts are the same.)
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const THRESHOLD = 3;
 const ATTEMPTS = 3;
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
+const { svc, rx } = useRig({
   // Retries follow at once (the test env's 50 ms schedule, here shortened further).
-  svc = await startService({ FORJINN_DISABLE_AFTER_FAILURES: String(THRESHOLD), FORJINN_RETRY_DELAYS: '10ms' });
-  rx = await startReceiver((_req, _n, res) => res.writeHead(500).end('down'));
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  env: { FORJINN_DISABLE_AFTER_FAILURES: String(THRESHOLD), FORJINN_RETRY_DELAYS: '10ms' },
+  responder: (_req, _n, res) => res.writeHead(500).end('down'),
 });
 
 const webhook = async (id: string) => (await svc.api('GET', `/v1/webhooks/${id}`)).body;

@@ -2,27 +2,19 @@
 // many times in a row is disabled, and says why; a success starts the count again; Send Test does
 // not count. Each delivery here has one attempt, so each event is one delivery that fails for good
 // (or succeeds) as soon as the receiver answers.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const THRESHOLD = 3;
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService({ FORJINN_DISABLE_AFTER_FAILURES: String(THRESHOLD) });
+const { svc, rx } = useRig({
+  env: { FORJINN_DISABLE_AFTER_FAILURES: String(THRESHOLD) },
   // 500 (retryable, but the one attempt is the last) unless the event asks for a success.
-  rx = await startReceiver((req, _n, res) => {
+  responder: (req, _n, res) => {
     const ok = req.body.includes('"output":"please succeed"');
     res.writeHead(ok ? 200 : 500).end(ok ? 'fine' : 'down');
-  });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  },
 });
 
 async function addHook(chatflowId: string) {

@@ -1,29 +1,21 @@
 // The terminal says what happened to each delivery: one info line per attempt outcome (delivered,
 // retry in N, failed, failed with the webhook disabled) with the webhook, event and delivery ids,
 // the status or reason and the attempt n/limit; never the webhook's secret or a Slack URL token.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const SLACK_TOKEN = 'slackTokenK7qPz93LmWx2';
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService({ LOG_LEVEL: 'info' });
+const { svc, rx } = useRig({
+  env: { LOG_LEVEL: 'info' },
   // Each path answers by its name: /ok/… 200, /flaky/… 500 then 200, /down/… 500, /gone/… 410.
-  rx = await startReceiver((req, _n, res) => {
+  responder: (req, _n, res) => {
     const [, kind] = req.path.split('/');
     const tries = rx.received.filter((r) => r.path === req.path).length;
     const status = kind === 'gone' ? 410 : kind === 'down' || (kind === 'flaky' && tries === 1) ? 500 : 200;
     res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'no');
-  });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  },
 });
 
 interface Line {

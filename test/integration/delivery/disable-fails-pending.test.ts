@@ -3,26 +3,18 @@
 // their retry only to find the webhook off. Here one delivery waits an hour for its retry (500,
 // FORJINN_RETRY_DELAYS=1h) when another delivery of the same webhook is answered 410 Gone, which
 // disables the webhook; the disable and the failing of the waiting one are one transaction.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService({ FORJINN_RETRY_DELAYS: '1h' });
+const { svc, rx } = useRig({
+  env: { FORJINN_RETRY_DELAYS: '1h' },
   // 410 for the event that asks for it, 500 (retry in an hour) for any other.
-  rx = await startReceiver((req, _n, res) => {
+  responder: (req, _n, res) => {
     const gone = req.body.includes('"output":"gone"');
     res.writeHead(gone ? 410 : 500).end(gone ? 'gone' : 'down');
-  });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  },
 });
 
 const delivery = async (id: string) => (await svc.api('GET', `/v1/deliveries/${id}`)).body;

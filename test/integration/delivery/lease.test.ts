@@ -2,24 +2,19 @@
 // their webhook's queue until too little lease was left are sent after it runs out (claimed
 // afresh), not at the edge, where a second claim took them while the first request was still
 // open and the receiver got the same delivery twice.
-import { afterAll, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { expect, test } from '@jest/globals';
 import { eventually } from '../../helpers/eventually.js';
+import { useRig } from '../../helpers/rig.js';
 
-let svc: TestService | undefined;
-let rx: Receiver | undefined;
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+const { svc, rx } = useRig({
+  // The shortest lease the configuration allows for the timeout (2 s + LEASE_MARGIN_MS).
+  env: { FORJINN_LEASE_MS: '3000', FORJINN_DELIVERY_TIMEOUT_MS: '2000', FORJINN_ENDPOINT_CONCURRENCY: '1', FORJINN_POLL_INTERVAL_MS: '50' },
+  responder: (_req, _n, res) => {
+    setTimeout(() => res.writeHead(200).end('ok'), 1_200);
+  },
 });
 
 test('one at a time per webhook, answers at 60 % of the timeout: every delivery arrives once', async () => {
-  // The shortest lease the configuration allows for the timeout (2 s + LEASE_MARGIN_MS).
-  svc = await startService({ FORJINN_LEASE_MS: '3000', FORJINN_DELIVERY_TIMEOUT_MS: '2000', FORJINN_ENDPOINT_CONCURRENCY: '1', FORJINN_POLL_INTERVAL_MS: '50' });
-  rx = await startReceiver((_req, _n, res) => {
-    setTimeout(() => res.writeHead(200).end('ok'), 1_200);
-  });
   const s = svc;
   expect((await s.api('POST', '/v1/webhooks', { url: `${rx.url}/lease`, events: ['*'] })).status).toBe(201);
   // One statement: all four leased at once and queued behind each other on the one slot, so the
@@ -35,7 +30,7 @@ test('one at a time per webhook, answers at 60 % of the timeout: every delivery 
   // queue sends one at a time, in order: a fifth event sent now goes out behind any such copy, so
   // once the fifth has arrived a copy would have arrived before it.
   expect((await s.api('POST', '/v1/events', { event: 'flow_completed', id: 'lease-marker', chatflowId: 'cf' })).status).toBe(202);
-  await eventually(() => rx!.received.some((r) => JSON.parse(r.body).id === 'lease-marker'), { what: 'the fifth event, behind any copy', timeoutMs: 30_000 });
+  await eventually(() => rx.received.some((r) => JSON.parse(r.body).id === 'lease-marker'), { what: 'the fifth event, behind any copy', timeoutMs: 30_000 });
   const perDelivery = new Map<string, number>();
   for (const r of rx.received) perDelivery.set(r.headers['x-forjinn-delivery'], (perDelivery.get(r.headers['x-forjinn-delivery']) ?? 0) + 1);
   expect([...perDelivery.values()]).toEqual([1, 1, 1, 1, 1]);

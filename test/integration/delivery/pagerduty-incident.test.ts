@@ -2,25 +2,15 @@
 // a chatflow's error_occurred triggers an alert, and the next flow_completed of the same chatflow
 // resolves it with the same dedup_key. A receiver on 127.0.0.1 stands in for
 // events.pagerduty.com/v2/enqueue and answers as PagerDuty does (202, status success).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService();
-  rx = await startReceiver((req, _n, res) =>
+const { svc, rx } = useRig({
+  responder: (req, _n, res) =>
     res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: JSON.parse(req.body).dedup_key })),
-  );
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
 });
 
 /** Emits an event and answers the PagerDuty event it became, once the receiver has it. */

@@ -2,12 +2,12 @@
 // old secret and one that already holds only the new one, each checking every delivery of the
 // overlap with an off-the-shelf verifier, @octokit/webhooks-methods on the header the docs name
 // for it (GitHub-style) and standardwebhooks' Webhook.verify. Nothing here computes an HMAC.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Received, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
+import type { Received } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 
 /** A receiver's configuration: the one secret it holds and the header docs/receiving.md tells it to read. */
@@ -35,25 +35,18 @@ async function verdict(holder: Holder, req: Received): Promise<Verdict> {
   return { holder: holder.name, octokit, standardWebhooks };
 }
 
-let svc: TestService;
-let rx: Receiver;
 let holders: Holder[] = [];
 /** Per request received, in order: what each holder's verifiers said. */
 const verdicts: Verdict[][] = [];
 
-beforeAll(async () => {
-  svc = await startService();
+const { svc, rx } = useRig({
   // Answers 204 only when both holders verify with both libraries, so a delivery that one of
   // them would refuse is not "succeeded" in the log either.
-  rx = await startReceiver(async (req, _n, res) => {
+  responder: async (req, _n, res) => {
     const got = await Promise.all(holders.map((h) => verdict(h, req)));
     verdicts.push(got);
     res.writeHead(got.every((v) => v.octokit && v.standardWebhooks) ? 204 : 401).end();
-  });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  },
 });
 
 describe('a secret rotation, through the running service', () => {

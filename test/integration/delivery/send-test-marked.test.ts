@@ -1,26 +1,15 @@
 // Send Test through the running service, to vendor targets redirected to a receiver on 127.0.0.1:
 // what arrives is marked as a test on every target, and a PagerDuty test alert never shares a
 // dedup_key with (so never lands in, or resolves) the real incident of the same chatflow.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { vendorAnswer } from '../../helpers/vendor-answers.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService({ FORJINN_DELIVERY_TIMEOUT_MS: '2000' });
-  // Generic's path is no vendor's: it gets a 200.
-  rx = await startReceiver((req, _n, res) => vendorAnswer(req, res, 200));
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+// Generic's path is no vendor's: it gets a 200.
+const { svc, rx } = useRig({ env: { FORJINN_DELIVERY_TIMEOUT_MS: '2000' }, responder: (req, _n, res) => vendorAnswer(req, res, 200) });
 
 const uid = () => crypto.randomUUID();
 const at = (path: string) => rx.received.filter((r) => r.path.split('?')[0] === path);

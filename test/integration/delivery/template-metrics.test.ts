@@ -1,27 +1,18 @@
 // forjinn_template_errors_total counts custom templates that failed at delivery (the default was
 // sent instead), by the attempt's own note, not by searching its error text: a target whose answer
 // says "template error" is not one of ours.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { expect, test } from '@jest/globals';
 import { eventually } from '../../helpers/eventually.js';
+import { useRig } from '../../helpers/rig.js';
 import { metricValue } from '../../helpers/metrics.js';
 import { sampleEvent } from '../../helpers/samples.js';
 
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  rx = await startReceiver((req, _n, res) => {
+const { svc, rx } = useRig({
+  responder: (req, _n, res) => {
     if (req.path === '/pagerduty') {
       res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'invalid event', message: 'template error in payload.summary' }));
     } else res.writeHead(200).end('ok');
-  });
-  svc = await startService();
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  },
 });
 
 async function settledDelivery(hookId: string) {

@@ -1,37 +1,30 @@
 // End to end through the engine for each chat target: a real service, and one receiver on
 // 127.0.0.1 that answers at each vendor's path the way that vendor does (Slack `ok`, Teams 202,
 // Discord JSON for ?wait=true, PagerDuty 202 success, Google Chat 200).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Received, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
+import type { Received } from '../../helpers/receiver.js';
 import { json, vendorAnswer } from '../../helpers/vendor-answers.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const fixture = sampleEvent;
 const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
-let svc: TestService;
-let rx: Receiver;
-
 /** How one path answers instead of its vendor's good answer, for one case. */
 const overrides = new Map<string, (req: Received, n: number, res: ServerResponse) => void>();
 const hits = new Map<string, number>();
 
-beforeAll(async () => {
-  svc = await startService({ FORJINN_DELIVERY_TIMEOUT_MS: '2000' });
-  rx = await startReceiver((req, _n, res) => {
+const { svc, rx } = useRig({
+  env: { FORJINN_DELIVERY_TIMEOUT_MS: '2000' },
+  responder: (req, _n, res) => {
     const path = req.path.split('?')[0];
     const n = (hits.get(path) ?? 0) + 1;
     hits.set(path, n);
     const override = overrides.get(path);
     if (override) override(req, n, res);
     else vendorAnswer(req, res);
-  });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  },
 });
 
 const uid = () => crypto.randomUUID();
