@@ -4,12 +4,11 @@
 // (JSON Schema 2020-12, OpenAPI 3.1's dialect). A status the document does not list, a body
 // field it does not describe or a type it gets wrong fails here; so does an operation no call
 // reached in its success case.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
+import { useRig } from '../../helpers/rig.js';
 import { slackSignature } from '../../helpers/slack-signature.js';
 
 // ajv-formats is CommonJS: its default export arrives as the module object under ESM.
@@ -24,17 +23,14 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 
-let svc: TestService;
-let receiver: Receiver;
 let doc: { paths: Record<string, Record<string, { operationId: string; responses: Operation['responses'] }>> };
 let ajv: Ajv2020;
 const operations = new Map<string, Operation>();
 /** operationId → the statuses seen answered (and checked). */
 const seen = new Map<string, Set<number>>();
 
+const { svc, rx: receiver } = useRig({ env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-openapi-test', SLACK_API_URL: 'http://127.0.0.1:9/api/' } });
 beforeAll(async () => {
-  receiver = await startReceiver();
-  svc = await startService({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-openapi-test', SLACK_API_URL: 'http://127.0.0.1:9/api/' });
   doc = await (await fetch(`${svc.url}/openapi.json`)).json();
   ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
@@ -42,11 +38,6 @@ beforeAll(async () => {
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) operations.set(op.operationId, { path, method, responses: op.responses });
   }
-});
-
-afterAll(async () => {
-  await svc?.close();
-  await receiver?.close();
 });
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');

@@ -4,11 +4,10 @@
 // remove; a delivery still retrying stays, with its event. Old history is made by the real
 // service (events delivered through a receiver), then moved three days back: part_at and the
 // times set in the past, into partitions created for that hour as store/retention.ts makes them.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
+import { useRig } from '../../helpers/rig.js';
 import { runCli } from '../../helpers/cli.js';
 import { partitionWidth } from '../../../src/store/retention.js';
 
@@ -17,8 +16,6 @@ const RETENTION = '1d';
 const OLD_DONE = ['old-1', 'old-2', 'old-3'];
 const OLD_PENDING = 'old-pending';
 
-let svc: TestService;
-let rx: Receiver;
 let okHook: string;
 let oldPartitions: string[];
 let oldDeliveryIds: string[];
@@ -27,10 +24,13 @@ const q = async <T extends pg.QueryResultRow = Record<string, unknown>>(text: st
 const count = async (text: string, values: unknown[] = []) => Number((await q<{ n: string }>(text, values))[0].n);
 const prune = (args: string[] = [], env: Record<string, string> = {}) => runCli(['prune', ...args], { ...svc.env, ...env });
 
-beforeAll(async () => {
-  rx = await startReceiver((req, _n, res) => void res.writeHead(req.path.startsWith('/retry') ? 503 : 200).end());
+const { svc, rx } = useRig({
   // A retry an hour away: the failing delivery stays pending, untouched, for the whole file.
-  svc = await startService({ FORJINN_RETENTION: RETENTION, FORJINN_RETRY_DELAYS: '1h' });
+  env: { FORJINN_RETENTION: RETENTION, FORJINN_RETRY_DELAYS: '1h' },
+  responder: (req, _n, res) => void res.writeHead(req.path.startsWith('/retry') ? 503 : 200).end(),
+});
+
+beforeAll(async () => {
   okHook = (await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/ok`, events: ['flow_completed'] })).body.id;
   await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/retry`, events: ['error_occurred'] });
   for (const id of [...OLD_DONE, 'new-1']) expect((await svc.api('POST', '/v1/events', { event: 'flow_completed', id, chatflowId: 'cf' })).status).toBe(202);
@@ -62,11 +62,6 @@ beforeAll(async () => {
   // The old history is in the old partitions: 4 events, 4 deliveries, 4 attempts.
   for (const p of oldPartitions) expect(await count(`select count(*) as n from ${p}`)).toBe(4);
 }, 120_000);
-
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
 
 describe('forjinn-webhooks prune', () => {
   test('--help says what it does', async () => {

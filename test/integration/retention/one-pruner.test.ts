@@ -6,24 +6,21 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../../src/store/database.js';
 import { prune, PRUNE_LOCK, PRUNE_LOCK_KEYS, type PruneResult } from '../../../src/store/retention.js';
-import { onPostgres, startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, ok, type Receiver } from '../../helpers/receiver.js';
+import { onPostgres } from '../../helpers/service.js';
+import { useRig } from '../../helpers/rig.js';
+import { ok } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const MIN = 60_000;
-let svc: TestService;
-let rx: Receiver;
 let other: Database | undefined;
 
-beforeAll(async () => {
-  rx = await startReceiver(ok);
-  svc = await startService({ FORJINN_RETENTION: '5m' });
-  if (onPostgres) other = await openDatabase(svc.rt.ctx.config);
-});
+// Closed before the service, as it was opened after it.
 afterAll(async () => {
   await other?.close();
-  await svc?.close();
-  await rx?.close();
+});
+const { svc, rx } = useRig({ env: { FORJINN_RETENTION: '5m' }, responder: ok });
+beforeAll(async () => {
+  if (onPostgres) other = await openDatabase(svc.rt.ctx.config);
 });
 
 const count = async () => (await svc.rt.ctx.db.pool.query<{ n: number }>('select (select count(*) from deliveries) + (select count(*) from events) as n')).rows[0].n;

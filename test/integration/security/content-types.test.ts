@@ -3,21 +3,13 @@
 // overlap. A request with no body at all still works where the route has defaults. And query
 // values that are no time this API can store (a cursor or `since` at year -271821) are a 400
 // naming the field, not a 500 from the database.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { useRig } from '../../helpers/rig.js';
 
-let svc: TestService;
-let rx: Receiver;
+const { svc, rx } = useRig({ roles: { api: true, worker: false } });
 let hookId: string;
 beforeAll(async () => {
-  svc = await startService({}, { api: true, worker: false });
-  rx = await startReceiver();
   hookId = (await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/types`, events: ['*'], description: 'before' })).body.id;
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
 });
 
 const row = async () =>

@@ -8,32 +8,23 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { ROUTES } from '../../../src/doors/api/route-docs.js';
 import { setResolver } from '../../../src/services/delivery/ssrf.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { mountedRoutes } from '../../helpers/routes.js';
+import { useRig } from '../../helpers/rig.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
 import { hostileKey, hostileString, hostileValue, junkBody, mutated, prototypeSnapshot, toJson, type Tree } from '../../helpers/hostile.js';
 
 const SIGNING_SECRET = 'hostile-signing-secret-0123456789abcdef';
-let svc: TestService;
-let rx: Receiver;
 const prototypes = prototypeSnapshot();
 // What a template that reached a function, the process or a file would print.
 const LEAKS = /\[native code\]|function\s*\w*\s*\(|root:x?:0:0|process\.|require\(/;
 
-beforeAll(async () => {
-  setResolver(async () => [{ address: '127.0.0.1', family: 4 }]);
-  rx = await startReceiver((_req, _n, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"ts":"1.2","channel":"C1"}'));
-  svc = await startService(
-    { FORJINN_ALLOW_PRIVATE: 'false', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-hostile', SLACK_API_URL: `${rx.url}/api` },
-    { api: true, worker: false },
-  );
+beforeAll(() => setResolver(async () => [{ address: '127.0.0.1', family: 4 }]));
+const { svc, rx } = useRig({
+  env: () => ({ FORJINN_ALLOW_PRIVATE: 'false', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-hostile', SLACK_API_URL: `${rx.url}/api` }),
+  roles: { api: true, worker: false },
+  responder: (_req, _n, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"ts":"1.2","channel":"C1"}'),
 });
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-  setResolver(undefined);
-});
+afterAll(() => setResolver(undefined));
 
 const preview = (body: unknown) => svc.api('POST', '/v1/preview', body);
 

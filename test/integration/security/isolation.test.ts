@@ -3,18 +3,23 @@
 // workspace's data; the same route with the second workspace's own ids works (so the 404 is the
 // isolation, not a bad request). A route with a parameter this test does not know fails the test.
 // Revoking a key with the CLI takes effect on the next request.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { ROUTES } from '../../../src/doors/api/route-docs.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { mountedRoutes } from '../../helpers/routes.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
 import { runCli } from '../../helpers/cli.js';
 
 const SIGNING_SECRET = 'isolation-signing-secret-0123456789';
-let svc: TestService;
-let rx: Receiver;
+const { svc, rx } = useRig({
+  responder: (req, _n, res) => {
+    if (req.path.startsWith('/slack-api/')) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    else res.writeHead(200).end('ok');
+  },
+  // The Slack app on (its /v1 routes mounted), talking to the loopback receiver, never to Slack.
+  env: () => ({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-isolation-test', SLACK_API_URL: `${rx.url}/slack-api` }),
+});
 interface Tenant {
   key: string;
   workspace: string;
@@ -72,19 +77,9 @@ async function setUp(workspace: string, key: string): Promise<Tenant> {
 }
 
 beforeAll(async () => {
-  rx = await startReceiver((req, _n, res) => {
-    if (req.path.startsWith('/slack-api/')) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    else res.writeHead(200).end('ok');
-  });
-  // The Slack app on (its /v1 routes mounted), talking to the loopback receiver, never to Slack.
-  svc = await startService({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-isolation-test', SLACK_API_URL: `${rx.url}/slack-api` });
   routes = mountedRoutes(svc.rt).filter(([, p]) => p.startsWith('/v1/'));
   tenants.a = await setUp('alpha-corp', await svc.newWorkspaceKey('alpha-corp'));
   tenants.b = await setUp('bravo-inc', await svc.newWorkspaceKey('bravo-inc'));
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
 });
 
 describe('every route, with another workspace', () => {

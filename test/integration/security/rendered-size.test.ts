@@ -5,8 +5,8 @@
 // and the limit, and a delivery fails at once, not sent and not retried.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
+import { useRig } from '../../helpers/rig.js';
 import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const fixture = sampleEvent('flow_completed');
@@ -22,16 +22,7 @@ const LIMIT_TEXT = /1 MiB \(1048576 bytes\)/;
  */
 const UNBUILDABLE = `[${Array.from({ length: 3000 }, () => '{{json output}}').join(',')}]`;
 
-let svc: TestService;
-let rx: Receiver;
-beforeAll(async () => {
-  rx = await startReceiver();
-  svc = await startService({ FORJINN_RETRY_DELAYS: '10ms' });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+const { svc, rx } = useRig({ env: { FORJINN_RETRY_DELAYS: '10ms' } });
 
 describe('preview', () => {
   test.each([

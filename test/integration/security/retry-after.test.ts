@@ -3,10 +3,9 @@
 // backoff: `Retry-After: -5` used to be read as "now" and spent every attempt at once. One above
 // an hour waits an hour. Checked on the schedule the service wrote after the first attempt (the
 // retry delay is 10 minutes, so no test waits for it), for the engine's rules and a chat target's.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const MINUTE = 60_000;
@@ -14,19 +13,13 @@ const BACKOFF = 10 * MINUTE; // FORJINN_RETRY_DELAYS below, ±20 % jitter
 const HOUR = 60 * MINUTE;
 const fixture = sampleEvent('error_occurred');
 
-let svc: TestService;
-let rx: Receiver;
-beforeAll(async () => {
+const { svc, rx } = useRig({
+  env: { FORJINN_RETRY_DELAYS: '10m' },
   // Each path answers 429 with the Retry-After its name holds.
-  rx = await startReceiver((req, _n, res) => {
+  responder: (req, _n, res) => {
     const value = decodeURIComponent(req.path.split('?')[0].split('/').pop() ?? '');
     res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': value }).end('slow down');
-  });
-  svc = await startService({ FORJINN_RETRY_DELAYS: '10m' });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
+  },
 });
 
 /** The wait the service scheduled after the first attempt, and how many requests were made. */

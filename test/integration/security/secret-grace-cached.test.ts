@@ -7,25 +7,15 @@
 // delivery with off-the-shelf verifiers (@octokit/webhooks-methods on X-Forjinn-Signature-Previous
 // as docs/receiving.md tells it, standardwebhooks on webhook-signature): it accepts the delivery of
 // the grace period and refuses the one after it; the receiver on the new secret accepts both.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, ok, type Received, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
+import { ok, type Received } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
-  svc = await startService();
-  rx = await startReceiver(ok);
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
-});
+const { svc, rx } = useRig({ responder: ok });
 
 /** What a receiver holding only `secret` says of a request, reading the header the docs name for it. */
 async function accepts(secret: string, header: 'x-forjinn-signature' | 'x-forjinn-signature-previous', req: Received) {

@@ -7,12 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { createServer } from 'node:net';
-import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
-let svc: TestService;
-let okRx: Receiver;
 let failRx: Receiver;
 let closedPort: number;
 /** Every answer that is not the one-time view of a secret (create, rotate, Send Test's "as sent"). */
@@ -27,13 +25,15 @@ async function call(method: string, path: string, body?: unknown, key?: string) 
   return res;
 }
 
-beforeAll(async () => {
-  svc = await startService({ FORJINN_RETRY_DELAYS: '20ms,20ms', FORJINN_DELIVERY_TIMEOUT_MS: '1000', FORJINN_DISABLE_AFTER_FAILURES: '2' });
-  okRx = await startReceiver((req, _n, res) => {
+const { svc, rx: okRx } = useRig({
+  env: { FORJINN_RETRY_DELAYS: '20ms,20ms', FORJINN_DELIVERY_TIMEOUT_MS: '1000', FORJINN_DISABLE_AFTER_FAILURES: '2' },
+  responder: (req, _n, res) => {
     if (req.path.startsWith('/pd/')) res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success","message":"Event processed","dedup_key":"d"}');
     else if (req.path.startsWith('/api/webhooks/')) res.writeHead(204).end();
     else res.writeHead(200).end('ok');
-  });
+  },
+});
+beforeAll(async () => {
   failRx = await startReceiver((_req, _n, res) => res.writeHead(500).end('boom'));
   // A port nobody listens on: connection refused.
   closedPort = await new Promise<number>((resolve) => {
@@ -50,8 +50,6 @@ beforeAll(async () => {
   secrets.routingKey = token(32).slice(0, 32);
 });
 afterAll(async () => {
-  await svc?.close();
-  await okRx?.close();
   await failRx?.close();
 });
 

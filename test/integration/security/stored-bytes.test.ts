@@ -4,10 +4,9 @@
 // says when it cut them (requestBodyTruncated / responseBodyTruncated), and the receiver still
 // gets the whole body every time. A generic body is the event's payload: no attempt stores it again
 // (request_body NULL), the log shows it whole from the event (test/integration/delivery/body-once.test.ts).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const KiB = 1024;
@@ -19,21 +18,13 @@ const OVERHEAD = 2 * KiB;
 const ATTEMPTS = 5;
 
 const fixture = sampleEvent('flow_completed');
-let svc: TestService;
-let rx: Receiver;
-
-beforeAll(async () => {
+const { svc, rx } = useRig({
+  env: { FORJINN_RETRY_DELAYS: '10ms' },
   // Fails every time, with a long answer and long headers.
-  rx = await startReceiver((req, _n, res) =>
+  responder: (req, _n, res) =>
     req.path === '/nul'
       ? res.writeHead(500, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x62, 0x61, 0x64, 0x00, 0x21]))
       : res.writeHead(500, { 'content-type': 'text/plain', 'x-long': 'h'.repeat(8 * KiB) }).end('e'.repeat(200 * KiB)),
-  );
-  svc = await startService({ FORJINN_RETRY_DELAYS: '10ms' });
-});
-afterAll(async () => {
-  await svc?.close();
-  await rx?.close();
 });
 
 async function failedDelivery(path: string, event: Record<string, unknown>, settings: Record<string, unknown> = {}) {
