@@ -44,6 +44,8 @@ export interface FinishedAttempt {
   durationMs: number;
   error: string | null;
   at: Date;
+  /** Its lease had been taken over when the result was written: kept in the log, fenced from the delivery. */
+  late?: boolean;
 }
 
 export async function insertAttempts(tx: Queryable, records: FinishedAttempt[]): Promise<void> {
@@ -54,9 +56,9 @@ export async function insertAttempts(tx: Queryable, records: FinishedAttempt[]):
     // a NULL body is the event's payload (keepRequestBody).
     text: `insert into attempts (delivery_id, attempt, trigger, outcome, request_url, request_headers, request_body,
              response_status, response_headers, response_body, duration_ms, error, created_at,
-             request_body_truncated, response_body_truncated)
+             request_body_truncated, response_body_truncated, late)
            select * from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[],
-             $8::int[], $9::jsonb[], $10::text[], $11::int[], $12::text[], $13::timestamptz[], $14::bool[], $15::bool[])`,
+             $8::int[], $9::jsonb[], $10::text[], $11::int[], $12::text[], $13::timestamptz[], $14::bool[], $15::bool[], $16::bool[])`,
     values: [
       col((r) => r.deliveryId),
       col((r) => r.attempt),
@@ -73,6 +75,7 @@ export async function insertAttempts(tx: Queryable, records: FinishedAttempt[]):
       col((r) => r.at),
       col((r) => r.requestBodyTruncated),
       col((r) => r.response?.bodyTruncated ?? false),
+      col((r) => r.late ?? false),
     ],
   });
 }
@@ -89,7 +92,7 @@ export async function getAttempts(db: Queryable, deliveryId: string) {
        a.request_body_truncated and a.request_body is not null as "requestBodyTruncated",
        a.response_status as "responseStatus", a.response_headers as "responseHeaders", a.response_body as "responseBody",
        a.response_body_truncated as "responseBodyTruncated",
-       a.duration_ms as "durationMs", a.error, a.created_at as "createdAt"
+       a.duration_ms as "durationMs", a.error, a.late, a.created_at as "createdAt"
      from attempts a
      join deliveries d on d.id = a.delivery_id
      join events e on e.id = d.event_id

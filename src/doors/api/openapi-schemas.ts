@@ -200,6 +200,7 @@ export const SCHEMAS: Record<string, Schema> = {
     responseBodyTruncated: bool,
     durationMs: int,
     error: nullable(str),
+    late: { type: 'boolean', description: 'its result came after another worker had taken the delivery over: shown as sent, it did not change the delivery' },
     createdAt: time,
   }),
   DeliveryDetail: obj({ ...delivery, event: { ...anyObject, description: 'the event as delivered' }, attempts: list(ref('Attempt')) }),

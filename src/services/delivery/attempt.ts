@@ -1,6 +1,7 @@
 // One attempt of one delivery, from render to the record the result writer stores. Shared by
 // the worker, Send Test and redeliver, so all three behave and log the same way.
 import type { RenderContext, Verdict } from '../transformers/types.js';
+import type { Lease } from '../../store/deliveries/index.js';
 import { classify, nextDelay } from './retry-policy.js';
 import type { Sender, SendResult } from './http.js';
 import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
@@ -10,6 +11,8 @@ import { shownUrl } from '../webhooks/shown-url.js';
 
 export interface AttemptJob {
   deliveryId: string;
+  /** The lease the attempt is sent under (its id is deliveryId): the result is written through it. */
+  lease: Lease;
   /** The event's id (as the API shows it), for the delivery log line. */
   eventId?: string;
   eventType: string;
@@ -35,6 +38,7 @@ export interface AttemptNote {
 
 export interface AttemptRecord {
   deliveryId: string;
+  lease: Lease;
   webhookId: string;
   eventId: string | null;
   attempt: number;
@@ -105,6 +109,7 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
   const storedBody = keepRequestBody(wire?.body ?? null, job.payload, (body) => hideValues(body, secrets));
   return {
     deliveryId: job.deliveryId,
+    lease: job.lease,
     webhookId: p.webhook.id,
     eventId: job.eventId ?? null,
     attempt: job.attempt,

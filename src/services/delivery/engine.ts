@@ -40,8 +40,14 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
   // The delivery log (outcome-log.ts): one line per attempt outcome, once it is stored.
   const log = ctx.log.child({ component: 'delivery' });
   const writer = new ResultWriter(ctx.db, ctx.log, config.FORJINN_DISABLE_AFTER_FAILURES, {
-    onFlushed: (records, disabled) => {
+    onFlushed: (records, disabled, stale) => {
       logOutcomes(log, records, disabled);
+      // Fenced: another worker took the delivery over while this attempt was out (a stall past the
+      // lease). Kept in the request log as late; one info line each, never an error or a failure.
+      for (const r of stale) {
+        metrics.staleResults.inc();
+        log.info({ deliveryId: r.deliveryId, webhookId: r.webhookId, attempt: r.attempt, outcome: r.verdict.outcome }, 'late attempt result: its lease was taken over; stored as late, the delivery left as it is');
+      }
       for (const r of records) {
         if (r.status === 'failed' && r.trigger !== 'test') ctx.bus.emit('delivery.failed', { deliveryId: r.deliveryId, webhookId: r.webhookId, attempt: r.attempt, reason: r.error });
       }

@@ -12,6 +12,7 @@ export class Metrics {
   private latency: Histogram<'outcome'>;
   readonly templateErrors: Counter;
   readonly disabled: Counter;
+  readonly staleResults: Counter;
 
   constructor(db: Database) {
     // Node's process metrics under their standard names (process_cpu_seconds_total,
@@ -29,6 +30,11 @@ export class Metrics {
     });
     this.templateErrors = new Counter({ name: 'forjinn_template_errors_total', help: 'Custom templates that failed at delivery (default sent instead)', registers: [this.registry] });
     this.disabled = new Counter({ name: 'forjinn_webhooks_disabled_total', help: 'Webhooks disabled by the service', registers: [this.registry] });
+    this.staleResults = new Counter({
+      name: 'forjinn_stale_results_total',
+      help: 'Attempt results that arrived after their lease was taken over: stored as late, the delivery left as it was',
+      registers: [this.registry],
+    });
     new Gauge({
       name: 'forjinn_queue_depth',
       help: 'Pending deliveries (due now or waiting for a retry)',

@@ -20,7 +20,8 @@ export interface DisabledWebhook {
 }
 
 export interface ResultHooks {
-  onFlushed?(records: AttemptRecord[], disabled: DisabledWebhook[]): void;
+  /** `records` moved their deliveries on; `stale` came after their lease was taken over (fenced, stored as late). */
+  onFlushed?(records: AttemptRecord[], disabled: DisabledWebhook[], stale: AttemptRecord[]): void;
 }
 
 export class ResultWriter {
@@ -59,9 +60,9 @@ export class ResultWriter {
         const batch = this.pending.splice(0, BATCH_MAX);
         for (let tries = 0; ; tries++) {
           try {
-            const disabled = await this.write(batch.map((b) => b.record));
+            const { live, stale, disabled } = await this.write(batch.map((b) => b.record));
             batch.forEach((b) => b.done());
-            this.hooks.onFlushed?.(batch.map((b) => b.record), disabled);
+            this.hooks.onFlushed?.(live, disabled, stale);
             break;
           } catch (err) {
             this.log.error({ err, records: batch.length, tries }, 'writing attempt results failed; retrying');
@@ -77,11 +78,17 @@ export class ResultWriter {
     return this.flushing;
   }
 
-  private async write(records: AttemptRecord[]): Promise<DisabledWebhook[]> {
+  /**
+   * Moves each delivery on through its lease, stores every attempt (a stale one, whose lease was
+   * taken over, marked late: it changed nothing) and keeps the failure streaks of the live ones.
+   */
+  private async write(records: AttemptRecord[]): Promise<{ live: AttemptRecord[]; stale: AttemptRecord[]; disabled: DisabledWebhook[] }> {
     return withTransaction(this.db, async (tx) => {
-      await insertAttempts(tx, records);
-      await recordResults(tx, records);
-      return this.updateWebhooks(tx, records);
+      const fenced = await recordResults(tx, records);
+      await insertAttempts(tx, records.map((r, i) => ({ ...r, late: fenced[i] })));
+      const live = records.filter((_, i) => !fenced[i]);
+      const stale = records.filter((_, i) => fenced[i]);
+      return { live, stale, disabled: await this.updateWebhooks(tx, live) };
     });
   }
 

@@ -34,13 +34,15 @@ export async function sendTest(engine: Engine, ctx: AppContext, workspace: { id:
   const sample = { ...(input.payload ?? SAMPLE_EVENTS[type]), event: type, id: `test_${randomUUID()}`, timestamp: new Date().toISOString() };
   const ev = prepareEvent(sample, workspace.name, undefined, true);
 
-  const deliveryId = await withTransaction(ctx.db, async (tx) => {
+  const lease = await withTransaction(ctx.db, async (tx) => {
     const eventId = await insertTestEvent(tx, workspace.id, ev.id, ev.type, ev.payload);
-    return insertTestDelivery(tx, workspace.id, row.id, eventId, ev.type);
+    return insertTestDelivery(tx, workspace.id, row.id, eventId, ev.type, `send-test:${randomUUID()}`);
   });
+  const deliveryId = lease.id;
 
   const record = await runAttempt(engine.deps, prepared, {
     deliveryId,
+    lease,
     eventId: ev.id,
     eventType: ev.type,
     payload: ev.payload,

@@ -8,7 +8,7 @@ import PQueue from 'p-queue';
 import type { AppContext } from '../../core/context.js';
 import type { AttemptDeps } from './attempt.js';
 import { runAttempt } from './attempt.js';
-import { claimDue, closeUndeliverable, listenForDeliveries, releaseLeases, type ClaimedRow, type HandedDelivery, type HookCaps, type LeasePlan } from '../../store/deliveries/index.js';
+import { claimDue, closeUndeliverable, listenForDeliveries, releaseLeases, releaseLeaseToken, type ClaimedRow, type HandedDelivery, type HookCaps, type Lease, type LeasePlan } from '../../store/deliveries/index.js';
 import type { Sender } from './http.js';
 import type { ResultWriter } from './results.js';
 import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
@@ -40,7 +40,9 @@ const FULL_SKIP_EVERY_MS = 1_000;
 export class Worker implements LocalWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private queues = new Map<string, PQueue>();
-  private held = new Map<string, string>(); // delivery id -> webhook id, claimed and not yet finished
+  private held = new Map<string, Lease>(); // delivery id -> its lease, claimed and not yet finished
+  /** Numbers the leases of this worker's claims and hand-offs: each one's token is `${id}/${n}`. */
+  private leases = 0;
   /** Slots promised to ingest statements still in flight (see plan()). */
   private reserved = 0;
   /** The last claim may have left due rows behind (no room, or webhooks skipped): look again when a slot frees. */
@@ -140,13 +142,16 @@ export class Worker implements LocalWorker {
       const want = Math.min(room, CLAIM_BATCH);
       let rows: ClaimedRow[];
       let leaseEnd: number;
+      let token: string | undefined;
       try {
         const caps = this.hookCaps();
         const skip = this.saturated(caps);
         const started = performance.now();
         leaseEnd = started + config.FORJINN_LEASE_MS; // the lease starts after this, so ends after it too
         const full = skip.length === 0 || started >= this.nextFullSkipAt;
-        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, this.id, { window: full ? undefined : SKIP_WINDOW, caps });
+        token = this.newLease();
+        rows = await claimDue(this.ctx.db.pool, want, config.FORJINN_LEASE_MS, skip, token, { window: full ? undefined : SKIP_WINDOW, caps });
+        token = undefined;
         this.backlog = rows.length === want || skip.length > 0;
         const now = performance.now();
         if (rows.length < want) this.nextClaimAt = now + (skip.length > 0 ? SKIP_GAP_MS : CLAIM_GAP_MS);
@@ -157,6 +162,9 @@ export class Worker implements LocalWorker {
         rows = rows.filter((r) => !r.webhook_deleted && r.webhook_enabled);
         await this.cache.ensure(this.ctx.db.pool, new Map(rows.map((r) => [r.webhook_id, r.webhook_updated_at])));
       } catch (err) {
+        // A claim that failed here may still have committed (a timeout, a lost connection): its
+        // rows would sit leased to nobody for a whole lease. They are given back by their token.
+        if (token !== undefined) this.giveBack(token);
         // While the database's gate is closed its own warning says so once; not again every poll.
         if (!this.stopped && !(err instanceof DatabaseUnavailableError)) this.ctx.log.error({ err }, 'claiming deliveries failed; will retry');
         return;
@@ -186,17 +194,30 @@ export class Worker implements LocalWorker {
     const limit = Math.min(this.room(), events, CLAIM_BATCH);
     if (limit <= 0) return null;
     this.reserved += limit;
-    return { workerId: this.id, leaseMs: this.ctx.config.FORJINN_LEASE_MS, limit, ...this.hookCaps() };
+    return { lease: this.newLease(), leaseMs: this.ctx.config.FORJINN_LEASE_MS, limit, ...this.hookCaps() };
   }
 
   release(plan: LeasePlan): void {
     this.reserved -= plan.limit;
   }
 
+  /** A token for one claim's or one hand-off's lease: unique, so a late result of an earlier lease never matches. */
+  private newLease(): string {
+    return `${this.id}/${++this.leases}`;
+  }
+
+  /** Gives back, in the background, whatever a failed claim may have leased (retried while the database is away). */
+  private giveBack(token: string, tries = 0): void {
+    releaseLeaseToken(this.ctx.db.pool, token).catch(() => {
+      if (tries < 30 && !this.stopped) setTimeout(() => this.giveBack(token, tries + 1), 1_000).unref();
+    });
+  }
+
   adopt(rows: HandedDelivery[]): void {
     if (rows.length === 0) return;
-    for (const r of rows) this.held.set(r.id, r.webhook_id);
-    const claimed: ClaimedRow[] = rows.map((r) => ({ ...r, attempts: 0, next_trigger: null, is_test: false, webhook_enabled: true, webhook_deleted: false }));
+    for (const r of rows) this.held.set(r.id, r);
+    // New deliveries of live webhooks (the statement matched enabled ones), first attempts, no test.
+    const claimed: ClaimedRow[] = rows.map((r) => ({ ...r, next_trigger: null, is_test: false, webhook_enabled: true, webhook_deleted: false }));
     // Leased by the ingest statement that just returned: a few ms ago, which LEASE_MARGIN_MS covers.
     const leaseEnd = performance.now() + this.ctx.config.FORJINN_LEASE_MS;
     void this.cache
@@ -223,7 +244,7 @@ export class Worker implements LocalWorker {
       if (!hook) this.held.delete(row.id);
       return;
     }
-    this.held.set(row.id, row.webhook_id);
+    this.held.set(row.id, { id: row.id, part_at: row.part_at, locked_by: row.locked_by });
     let q = this.queues.get(row.webhook_id);
     if (!q) {
       q = new PQueue({ concurrency: hook.concurrency });
@@ -244,15 +265,18 @@ export class Worker implements LocalWorker {
     if (left < this.ctx.config.FORJINN_DELIVERY_TIMEOUT_MS) {
       this.held.delete(row.id);
       this.leaseTooShort(left);
+      // Not sent: given back at once, with its attempt number, for the next claim.
+      void releaseLeases(this.ctx.db.pool, [row]).catch(() => {});
       return;
     }
     try {
       const record = await runAttempt(this.deps, hook, {
         deliveryId: row.id,
+        lease: { id: row.id, part_at: row.part_at, locked_by: row.locked_by },
         eventId: row.external_id,
         eventType: row.event_type,
         payload: row.payload,
-        attempt: row.attempts + 1,
+        attempt: row.attempt,
         attemptLimit: row.attempt_limit,
         trigger: row.next_trigger === 'redeliver' ? 'redeliver' : 'auto',
         // A Send Test's delivery sent again (redeliver, recover) is still a test on the target.
@@ -295,7 +319,7 @@ export class Worker implements LocalWorker {
     for (const q of this.queues.values()) q.clear();
     await Promise.race([idle, new Promise((r) => setTimeout(r, graceMs).unref())]);
     await this.writer.flush();
-    await releaseLeases(this.ctx.db.pool, [...this.held.keys()]).catch(() => {});
+    await releaseLeases(this.ctx.db.pool, [...this.held.values()]).catch(() => {});
     await this.listener?.end().catch(() => {});
     await this.sender.close();
   }

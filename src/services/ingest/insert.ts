@@ -18,14 +18,27 @@ export interface PreparedEvent {
   isTest: boolean;
 }
 
-/** The deliveries leased to the local worker, with their events' payloads (already in memory). */
-function handedRows(rows: IngestedEvent[], events: PreparedEvent[]): HandedDelivery[] {
+/** The deliveries leased to the local worker (under the plan's lease, attempt 1), with their events' payloads (already in memory). */
+function handedRows(rows: IngestedEvent[], events: PreparedEvent[], lease: string): HandedDelivery[] {
   const byId = new Map(events.map((e) => [e.id, e]));
   const out: HandedDelivery[] = [];
   for (const r of rows) {
     if (!r.ids) continue;
     const ev = byId.get(r.external_id)!;
-    r.ids.forEach((id, i) => out.push({ id, webhook_id: r.hooks![i], attempt_limit: r.limits![i], event_type: ev.type, payload: ev.payload, external_id: ev.id, webhook_updated_at: r.versions![i] }));
+    r.ids.forEach((id, i) =>
+      out.push({
+        id,
+        part_at: r.parts![i],
+        locked_by: lease,
+        attempt: 1,
+        webhook_id: r.hooks![i],
+        attempt_limit: r.limits![i],
+        event_type: ev.type,
+        payload: ev.payload,
+        external_id: ev.id,
+        webhook_updated_at: r.versions![i],
+      }),
+    );
   }
   return out;
 }
@@ -58,7 +71,7 @@ export async function insertEvents(
   } finally {
     if (plan) local!.release(plan);
   }
-  if (plan) local!.adopt(handedRows(rows, events));
+  if (plan) local!.adopt(handedRows(rows, events, plan.lease));
   const created = new Map(rows.map((r) => [r.external_id, r.deliveries]));
   const handed = new Map(rows.map((r) => [r.external_id, r.ids?.length ?? 0]));
   const missing = events.filter((e) => !created.has(e.id)).map((e) => e.id);

@@ -15,6 +15,8 @@ export interface DeliveryRow {
   event_type: string;
   status: DeliveryStatus;
   attempts: number;
+  /** Attempt numbers handed out to leases so far; a lease's attempt is tries + 1 at its claim. */
+  tries: number;
   /** The attempt number after which a failure is final; redeliver and recover raise it. */
   attempt_limit: number;
   next_attempt_at: Date;
@@ -31,17 +33,32 @@ export interface DeliveryRow {
   completed_at: Date | null;
 }
 
-/** A delivery leased by a claim, with what its attempt needs. */
-export type ClaimedRow = Pick<DeliveryRow, 'id' | 'webhook_id' | 'attempts' | 'attempt_limit' | 'next_trigger' | 'event_type'> &
+/**
+ * A lease: the handle every write after a claim goes through. The row is found by its primary
+ * key (id, part_at: one partition) and changed only while `locked_by` is still this lease's token;
+ * once another claim took the row over, the write changes nothing (a stale result is fenced).
+ */
+export interface Lease {
+  id: string;
+  part_at: Date;
+  /** This lease's token: unique per claim (and per ingest hand-off), not per worker. */
+  locked_by: string;
+}
+
+/** A delivery leased by a claim (or the ingest hand-off), with what its attempt needs. */
+export type ClaimedRow = Lease &
+  Pick<DeliveryRow, 'webhook_id' | 'attempt_limit' | 'next_trigger' | 'event_type'> &
   Pick<EventRow, 'payload' | 'is_test' | 'external_id'> & {
+    /** This lease's attempt number (tries + 1 at the claim): never the same for two leases. */
+    attempt: number;
     webhook_updated_at: Date;
     webhook_enabled: boolean;
     webhook_deleted: boolean;
   };
 
-/** A delivery leased by the ingest statement, with what its attempt needs. */
-export type HandedDelivery = Pick<ClaimedRow, 'id' | 'webhook_id' | 'attempt_limit' | 'event_type' | 'payload' | 'external_id' | 'webhook_updated_at'>;
+/** A delivery leased by the ingest statement: a ClaimedRow of a new delivery of a live webhook. */
+export type HandedDelivery = Omit<ClaimedRow, 'webhook_enabled' | 'webhook_deleted' | 'next_trigger' | 'is_test'>;
 
 /** A delivery as the request log shows it: the row's state and its event's id. */
-export type LoggedDelivery = Omit<DeliveryRow, 'workspace_id' | 'locked_until' | 'locked_by' | 'next_trigger'> &
+export type LoggedDelivery = Omit<DeliveryRow, 'workspace_id' | 'locked_until' | 'locked_by' | 'next_trigger' | 'tries'> &
   Pick<EventRow, 'external_id' | 'is_test'>;

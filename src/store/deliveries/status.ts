@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { Queryable } from '../database.js';
 import type { FinishedAttempt } from '../attempts.js';
 import type { NewEvent } from '../events.js';
-import type { ClaimedRow } from './row.js';
+import type { ClaimedRow, Lease } from './row.js';
 
 /** How many rows each webhook may take: `caps[i]` for `hooks[i]`, `defaultCap` for any other. */
 export interface HookCaps {
@@ -27,7 +27,8 @@ const NO_CAPS: HookCaps = { hooks: [], caps: [], defaultCap: 2_147_483_647 };
 
 /** What one ingest statement may lease to the local worker: rows in all, and per webhook (the claim's caps). */
 export interface LeasePlan extends HookCaps {
-  workerId: string;
+  /** The lease token of the rows this statement leases (unique to the statement). */
+  lease: string;
   leaseMs: number;
   /** Rows in all. */
   limit: number;
@@ -36,7 +37,7 @@ export interface LeasePlan extends HookCaps {
 /** The plan's statement parameters (limit 0 leases nothing). */
 function leaseParams(plan: LeasePlan | null): [number, number, string, string[], number[], number] {
   if (!plan) return [0, 0, '', [], [], 0];
-  return [plan.limit, plan.leaseMs, plan.workerId, plan.hooks, plan.caps, plan.defaultCap];
+  return [plan.limit, plan.leaseMs, plan.lease, plan.hooks, plan.caps, plan.defaultCap];
 }
 
 // Filters: an empty or absent list matches everything; a non-empty one must contain the
@@ -82,27 +83,32 @@ fits as (
 ),
 picked as (select *, fits and row_number() over (partition by fits order by event_id) <= $10 as leased from fits),
 d as (
-  insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, locked_until, locked_by)
+  insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, locked_until, locked_by, tries)
   select $1, webhook_id, event_id, event_type, attempt_limit,
-    case when leased then now() + make_interval(secs => $11::float8 / 1000) end, case when leased then $12 end
+    case when leased then now() + make_interval(secs => $11::float8 / 1000) end, case when leased then $12 end,
+    case when leased then 1 else 0 end
   from picked
-  returning id, event_id, webhook_id, attempt_limit, locked_by is not null as leased
+  returning id, part_at, event_id, webhook_id, attempt_limit, locked_by is not null as leased
 ),
 handed as (
-  select d.event_id, array_agg(d.id) as ids, array_agg(d.webhook_id) as hooks, array_agg(d.attempt_limit) as limits,
-    array_agg(w.updated_at) as versions
+  select d.event_id, array_agg(d.id) as ids, array_agg(d.part_at) as parts, array_agg(d.webhook_id) as hooks,
+    array_agg(d.attempt_limit) as limits, array_agg(w.updated_at) as versions
   from d join webhooks w on w.id = d.webhook_id where d.leased group by d.event_id
 )
-select ev.external_id, ev.deliveries_count::int as deliveries, h.ids, h.hooks, h.limits, h.versions,
+select ev.external_id, ev.deliveries_count::int as deliveries, h.ids, h.parts, h.hooks, h.limits, h.versions,
   -- Workers in other processes listen (PostgreSQL only); sent at commit, not before.
   case when $9 and ev.deliveries_count > coalesce(cardinality(h.ids), 0) then pg_notify('forjinn_deliveries', '') end as notified
 from ev left join handed h on h.event_id = ev.id`;
 
-/** One per event the statement created; ids, hooks, limits and versions of the deliveries leased to the local worker. */
+/**
+ * One per event the statement created; ids, partitions (part_at), hooks, limits and versions of
+ * the deliveries leased to the local worker (their lease token is the plan's `lease`, attempt 1).
+ */
 export interface IngestedEvent {
   external_id: string;
   deliveries: number;
   ids: string[] | null;
+  parts: Date[] | null;
   hooks: string[] | null;
   limits: number[] | null;
   versions: Date[] | null;
@@ -132,14 +138,14 @@ export async function listenForDeliveries(client: Pick<pg.ClientBase, 'query'>):
 }
 
 /** Send Test's delivery (one attempt), beside its event. */
-export async function insertTestDelivery(db: Queryable, workspaceId: string, webhookId: string, eventId: string, eventType: string): Promise<string> {
-  // Leased from the start so no worker picks it up while this request sends it.
-  const { rows: dRows } = await db.query<{ id: string }>(
-    `insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, next_attempt_at, locked_until, locked_by)
-     values ($1, $2, $3, $4, 1, now() + interval '10 minutes', now() + interval '10 minutes', 'send-test') returning id`,
-    [workspaceId, webhookId, eventId, eventType],
+export async function insertTestDelivery(db: Queryable, workspaceId: string, webhookId: string, eventId: string, eventType: string, lease: string): Promise<Lease> {
+  // Leased from the start (attempt 1) so no worker picks it up while this request sends it.
+  const { rows: dRows } = await db.query<Lease>(
+    `insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, next_attempt_at, locked_until, locked_by, tries)
+     values ($1, $2, $3, $4, 1, now() + interval '10 minutes', now() + interval '10 minutes', $5, 1) returning id, part_at, locked_by`,
+    [workspaceId, webhookId, eventId, eventType, lease],
   );
-  return dRows[0].id;
+  return dRows[0];
 }
 
 // ---- Claimed, leased, given back, closed ----
@@ -162,10 +168,11 @@ capped as (
 )
 update deliveries d
 set locked_until = now() + make_interval(secs => $2::float8 / 1000),
-    locked_by = $4
+    locked_by = $4,
+    tries = greatest(d.tries, d.attempts) + 1
 from capped due, events e, webhooks w
 where d.id = due.id and d.part_at = due.part_at and e.id = d.event_id and w.id = d.webhook_id
-returning d.id, d.webhook_id, d.attempts, d.attempt_limit, d.next_trigger, d.event_type, e.payload, e.is_test, e.external_id,
+returning d.id, d.part_at, d.locked_by, d.tries as attempt, d.webhook_id, d.attempt_limit, d.next_trigger, d.event_type, e.payload, e.is_test, e.external_id,
   w.updated_at as webhook_updated_at, w.enabled as webhook_enabled, (w.deleted_at is not null) as webhook_deleted`;
 
 const CLAIM_SQL = `
@@ -205,7 +212,7 @@ export async function claimDue(
   limit: number,
   leaseMs: number,
   skipWebhooks: string[],
-  workerId: string,
+  lease: string,
   opts: { window?: number; caps?: HookCaps } = {},
 ): Promise<ClaimedRow[]> {
   const { hooks, caps, defaultCap } = opts.caps ?? NO_CAPS;
@@ -215,73 +222,124 @@ export async function claimDue(
   // against 7 ms for the planned-each-time index scan (EXPLAIN in docs/performance.md).
   const { rows } =
     window === undefined
-      ? await db.query<ClaimedRow>(CLAIM_SQL, [limit, leaseMs, skipWebhooks, workerId, hooks, caps, defaultCap])
-      : await db.query<ClaimedRow>(CLAIM_WINDOW_SQL, [limit, leaseMs, skipWebhooks, workerId, hooks, caps, defaultCap, window]);
+      ? await db.query<ClaimedRow>(CLAIM_SQL, [limit, leaseMs, skipWebhooks, lease, hooks, caps, defaultCap])
+      : await db.query<ClaimedRow>(CLAIM_WINDOW_SQL, [limit, leaseMs, skipWebhooks, lease, hooks, caps, defaultCap, window]);
   return rows;
 }
 
-/** Gives leased rows back (at shutdown) so another worker takes them at once. */
-export async function releaseLeases(db: Queryable, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.query(
-    `update deliveries set locked_until = null, locked_by = null where id = any($1::uuid[]) and status = 'pending'`,
-    [ids],
-  );
+// Every write after a lease goes through the lease: the row by its primary key and only while it
+// is still this lease's. The (id, part_at) pair finds the one partition; a row a prune moved on
+// (store/retention.ts: a kept row gets a later part_at) is looked for by id alone, which only a
+// fenced or moved row is (rare): the common path touches one partition.
+
+/** Extra columns beside each lease, as `name type` (e.g. `status text`), read in `set` as l.<name>. */
+type LeaseColumns = Array<{ decl: string; values: unknown[] }>;
+
+const leaseKey = (l: Pick<Lease, 'id' | 'locked_by'>) => `${l.id} ${l.locked_by}`;
+
+/**
+ * Runs `update deliveries d set <set> from <the leases as l>` where the row is still the lease's,
+ * by (id, part_at), then by id alone for the leases it did not find there (moved by a prune).
+ * Answers the leases (leaseKey) whose row it changed: any other was taken over or given up.
+ */
+async function throughLeases(db: Queryable, leases: Lease[], set: string, columns: LeaseColumns = [], name?: string): Promise<Set<string>> {
+  const run = async (idx: number[], byPart: boolean) => {
+    const decls = ['id uuid', 'part_at timestamptz', 'locked_by text', ...columns.map((c) => c.decl)];
+    const params = decls.map((d, i) => `$${i + 1}::${d.split(' ').slice(1).join(' ')}[]`);
+    const text = `update deliveries d set ${set}
+      from unnest(${params.join(', ')}) as l(${decls.map((d) => d.split(' ')[0]).join(', ')})
+      where d.id = l.id${byPart ? ' and d.part_at = l.part_at' : ''} and d.locked_by = l.locked_by
+      returning l.id, l.locked_by`;
+    const pick = <T>(values: T[]) => idx.map((i) => values[i]);
+    const values = [pick(leases.map((l) => l.id)), pick(leases.map((l) => l.part_at)), pick(leases.map((l) => l.locked_by)), ...columns.map((c) => pick(c.values))];
+    const { rows } = await db.query<{ id: string; locked_by: string }>(name && byPart ? { name, text, values } : { text, values });
+    return rows.map(leaseKey);
+  };
+  const all = leases.map((_, i) => i);
+  const done = new Set(await run(all, true));
+  const rest = all.filter((i) => !done.has(leaseKey(leases[i])));
+  if (rest.length > 0) for (const k of await run(rest, false)) done.add(k);
+  return done;
 }
 
-/** Deliveries of a webhook that was disabled or deleted after they were queued. */
+/**
+ * Gives leased rows back so another worker takes them at once (at shutdown, or rows the worker
+ * will not send): their lease's attempt number is handed back too, as no request went out.
+ */
+export async function releaseLeases(db: Queryable, leases: Lease[]): Promise<void> {
+  if (leases.length === 0) return;
+  await throughLeases(db, leases, 'locked_until = null, locked_by = null, tries = greatest(d.tries - 1, d.attempts)');
+}
+
+/**
+ * Gives back every row still leased under `token`: a claim that failed in the worker (a timeout,
+ * a lost connection) may have committed all the same. Scans the pending rows; a failure path only.
+ */
+export async function releaseLeaseToken(db: Queryable, token: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `update deliveries set locked_until = null, locked_by = null, tries = greatest(tries - 1, attempts)
+     where status = 'pending' and locked_by = $1`,
+    [token],
+  );
+  return rowCount ?? 0;
+}
+
+/** Deliveries of a webhook that was disabled or deleted after they were queued (through their leases). */
 export async function closeUndeliverable(db: Queryable, rows: ClaimedRow[]): Promise<void> {
-  const deleted = rows.filter((r) => r.webhook_deleted).map((r) => r.id);
-  const disabled = rows.filter((r) => !r.webhook_deleted && !r.webhook_enabled).map((r) => r.id);
+  const deleted = rows.filter((r) => r.webhook_deleted);
+  const disabled = rows.filter((r) => !r.webhook_deleted && !r.webhook_enabled);
   if (deleted.length) {
-    await db.query(
-      `update deliveries set status = 'cancelled', completed_at = now(), locked_until = null, last_error = 'webhook deleted' where id = any($1::uuid[])`,
-      [deleted],
-    );
+    await throughLeases(db, deleted, `status = 'cancelled', completed_at = now(), locked_until = null, locked_by = null, last_error = 'webhook deleted', tries = greatest(d.tries - 1, d.attempts)`);
   }
   if (disabled.length) {
-    await db.query(
-      `update deliveries set status = 'failed', completed_at = now(), locked_until = null, last_error = 'webhook disabled' where id = any($1::uuid[])`,
-      [disabled],
-    );
+    await throughLeases(db, disabled, `status = 'failed', completed_at = now(), locked_until = null, locked_by = null, last_error = 'webhook disabled', tries = greatest(d.tries - 1, d.attempts)`);
   }
 }
 
 // ---- Moved on by an attempt's result ----
 
-/** Each delivery to the state its attempt decided (in the result writer's transaction, after its attempts). */
-export async function recordResults(tx: Queryable, records: FinishedAttempt[]): Promise<void> {
-  const col = <T>(f: (r: FinishedAttempt) => T) => records.map(f);
+/** What an attempt's result needs to move its delivery on: the lease it was sent under and the outcome. */
+export interface LeasedResult extends Pick<FinishedAttempt, 'status' | 'attempt' | 'nextAttemptAt' | 'durationMs' | 'error' | 'at'> {
+  lease: Lease;
+  response: { status: number } | null;
+}
+
+/**
+ * Each delivery to the state its attempt decided (in the result writer's transaction), through
+ * its lease: a result whose lease was taken over (another claim holds the row, or a redeliver
+ * put it back) changes nothing. Answers which results were stale, by index in `records`.
+ */
+export async function recordResults(tx: Queryable, records: LeasedResult[]): Promise<boolean[]> {
+  const col = <T>(decl: string, f: (r: LeasedResult) => T) => ({ decl, values: records.map(f) });
   // A delivery cancelled while in flight (its webhook deleted) stays cancelled.
-  await tx.query({
-    name: 'update-deliveries',
-    text: `update deliveries d set
-             status = case when d.status = 'cancelled' then d.status else u.status end,
-             attempts = greatest(d.attempts, u.attempt),
-             next_attempt_at = coalesce(u.next_at, d.next_attempt_at),
-             locked_until = null, locked_by = null, next_trigger = null,
-             last_status_code = u.code, last_error = u.error, last_duration_ms = u.dur, last_attempt_at = u.at,
-             completed_at = case when u.status = 'pending' then null else u.at end
-           from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::text[], $7::int[], $8::timestamptz[])
-             as u(id, status, attempt, next_at, code, error, dur, at)
-           where d.id = u.id`,
-    values: [
-      col((r) => r.deliveryId),
-      col((r) => r.status),
-      col((r) => r.attempt),
-      col((r) => r.nextAttemptAt),
-      col((r) => r.response?.status ?? null),
-      col((r) => r.error),
-      col((r) => r.durationMs),
-      col((r) => r.at),
+  const done = await throughLeases(
+    tx,
+    records.map((r) => r.lease),
+    `status = case when d.status = 'cancelled' then d.status else l.status end,
+     attempts = greatest(d.attempts, l.attempt),
+     next_attempt_at = coalesce(l.next_at, d.next_attempt_at),
+     locked_until = null, locked_by = null, next_trigger = null,
+     last_status_code = l.code, last_error = l.error, last_duration_ms = l.dur, last_attempt_at = l.at,
+     completed_at = case when l.status = 'pending' then null else l.at end`,
+    [
+      col('status text', (r) => r.status),
+      col('attempt int', (r) => r.attempt),
+      col('next_at timestamptz', (r) => r.nextAttemptAt),
+      col('code int', (r) => r.response?.status ?? null),
+      col('error text', (r) => r.error),
+      col('dur int', (r) => r.durationMs),
+      col('at timestamptz', (r) => r.at),
     ],
-  });
+    'update-deliveries',
+  );
+  return records.map((r) => !done.has(leaseKey(r.lease)));
 }
 
 /** Pending deliveries (not in flight) of webhooks just disabled fail, with the webhook's reason. */
 export async function failPendingOfDisabled(tx: Queryable, webhookIds: string[]): Promise<void> {
   await tx.query(
-    `update deliveries set status = 'failed', completed_at = now(), last_error = 'webhook disabled: ' || w.disabled_reason
+    `update deliveries set status = 'failed', completed_at = now(), last_error = 'webhook disabled: ' || w.disabled_reason,
+       locked_until = null, locked_by = null
      from webhooks w where deliveries.webhook_id = w.id and w.id = any($1::uuid[]) and deliveries.status = 'pending'
        and (deliveries.locked_until is null or deliveries.locked_until < now())`,
     [webhookIds],
@@ -294,7 +352,9 @@ export async function failPendingOfDisabled(tx: Queryable, webhookIds: string[])
 /** False when the delivery is in flight right now (pending under a live lease). */
 export async function requeueDelivery(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `update deliveries set status = 'pending', next_attempt_at = now(), next_trigger = 'redeliver', attempt_limit = greatest(attempt_limit, attempts + 1), completed_at = null
+    // The lease goes: a result still on its way from a worker whose lease ran out is fenced.
+    `update deliveries set status = 'pending', next_attempt_at = now(), next_trigger = 'redeliver', attempt_limit = greatest(attempt_limit, greatest(tries, attempts) + 1), completed_at = null,
+       locked_until = null, locked_by = null
      where id = $1 and (status <> 'pending' or locked_until is null or locked_until < now())`,
     [id],
   );
@@ -304,7 +364,7 @@ export async function requeueDelivery(db: Queryable, id: string): Promise<boolea
 /** Every failed delivery of a webhook created since `since`; answers how many. */
 export async function requeueFailedSince(db: Queryable, webhookId: string, since: Date): Promise<number> {
   const { rowCount } = await db.query(
-    `update deliveries set status = 'pending', next_attempt_at = now(), next_trigger = 'redeliver', attempt_limit = greatest(attempt_limit, attempts + 1), completed_at = null
+    `update deliveries set status = 'pending', next_attempt_at = now(), next_trigger = 'redeliver', attempt_limit = greatest(attempt_limit, greatest(tries, attempts) + 1), completed_at = null
      where webhook_id = $1 and status = 'failed' and created_at >= $2`,
     [webhookId, since],
   );

@@ -22,10 +22,10 @@ class FakeWorker implements LocalWorker {
   adopted: HandedDelivery[] = [];
   plans = 0;
   released = 0;
-  constructor(private shape: Omit<LeasePlan, 'workerId' | 'leaseMs'>) {}
+  constructor(private shape: Omit<LeasePlan, 'lease' | 'leaseMs'>) {}
   plan(): LeasePlan {
     this.plans++;
-    return { workerId: 'test-worker', leaseMs: 60_000, ...this.shape };
+    return { lease: 'test-worker', leaseMs: 60_000, ...this.shape };
   }
   release(): void {
     this.released++;
