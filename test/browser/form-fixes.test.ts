@@ -7,13 +7,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { startService, type TestService } from '../helpers/service.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
+import { useRig } from '../helpers/rig.js';
 import { browserAvailable, fixture, launch, unlabelledControls, type Browser } from '../helpers/browser.js';
 
-let svc: TestService;
-let rx: Receiver;
+const { svc, rx } = useRig({
+  env: { FORJINN_RETRY_DELAYS: '50ms' },
+  responder: (req, _n, res) => {
+    if (req.path.startsWith('/fail')) return res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  },
+});
 let b: Browser;
 let page: Page;
 
@@ -40,11 +44,6 @@ const received = (path: string, id: string) =>
 
 (browserAvailable() ? describe : describe.skip)('the form fixes of issue 17 in headless Chromium', () => {
   beforeAll(async () => {
-    svc = await startService({ FORJINN_RETRY_DELAYS: '50ms' });
-    rx = await startReceiver((req, _n, res) => {
-      if (req.path.startsWith('/fail')) return res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
     b = await launch();
     page = b.page;
     await page.goto(`${svc.url}/`);
@@ -54,8 +53,6 @@ const received = (path: string, id: string) =>
   }, 60_000);
   afterAll(async () => {
     await b?.close();
-    await svc?.close();
-    await rx?.close();
   });
   afterEach(() => expect(b.endStep()).toEqual([]));
 

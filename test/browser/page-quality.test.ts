@@ -7,15 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
-import { startService, type TestService } from '../helpers/service.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
+import { useRig } from '../helpers/rig.js';
 import { browserAvailable, fixture, launch, shownAndExpected, overflowsHorizontally, unlabelledControls, type Browser } from '../helpers/browser.js';
 
 const ZONE = 'America/Los_Angeles';
 
-let svc: TestService;
-let rx: Receiver;
+const { svc, rx } = useRig({
+  env: { FORJINN_RETRY_DELAYS: '50ms' },
+  responder: (req, _n, res) => {
+    if (req.path.startsWith('/fail')) return res.writeHead(500).end('broken');
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  },
+});
 let b: Browser;
 let page: Page;
 let hookId = '';
@@ -37,18 +41,11 @@ async function show(hash: string, heading: string | RegExp) {
 
 (browserAvailable() ? describe : describe.skip)('settings page quality', () => {
   beforeAll(async () => {
-    svc = await startService({ FORJINN_RETRY_DELAYS: '50ms' });
-    rx = await startReceiver((req, _n, res) => {
-      if (req.path.startsWith('/fail')) return res.writeHead(500).end('broken');
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
     b = await launch({ timezoneId: ZONE });
     page = b.page;
   }, 60_000);
   afterAll(async () => {
     await b?.close();
-    await svc?.close();
-    await rx?.close();
   });
   afterEach(() => expect(b.endStep()).toEqual([]));
 

@@ -6,16 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { createHmac, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { startService, type TestService } from '../helpers/service.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/eventually.js';
+import { useRig } from '../helpers/rig.js';
 import { browserAvailable, fixture, launch, shownAndExpected, type Browser } from '../helpers/browser.js';
 
 const DOCS_SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
 const ZONE = 'Asia/Kolkata';
 
-let svc: TestService;
-let rx: Receiver;
 let b: Browser;
 let page: Page;
 let mode: 'ok' | 'fail' = 'ok';
@@ -23,6 +20,16 @@ let hookId = '';
 let offEvent = '';
 let secret = '';
 const events: string[] = [];
+
+// Fast retries (1 + 2 attempts) so a failing receiver exhausts a delivery in well under a second.
+const { svc, rx } = useRig({
+  env: { FORJINN_RETRY_DELAYS: '150ms,150ms' },
+  responder: (req, _n, res) => {
+    if (req.path.startsWith('/gone')) return res.writeHead(410, { 'content-type': 'text/plain' }).end('this endpoint is gone');
+    if (mode === 'fail') return res.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+  },
+});
 
 async function emit(type = 'flow_completed', extra: Record<string, unknown> = {}) {
   const id = randomUUID();
@@ -37,20 +44,11 @@ const attempts = () => page.locator('li.attempt');
 
 (browserAvailable() ? describe : describe.skip)('the settings page in headless Chromium', () => {
   beforeAll(async () => {
-    // Fast retries (1 + 2 attempts) so a failing receiver exhausts a delivery in well under a second.
-    svc = await startService({ FORJINN_RETRY_DELAYS: '150ms,150ms' });
-    rx = await startReceiver((req, _n, res) => {
-      if (req.path.startsWith('/gone')) return res.writeHead(410, { 'content-type': 'text/plain' }).end('this endpoint is gone');
-      if (mode === 'fail') return res.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
-    });
     b = await launch({ timezoneId: ZONE });
     page = b.page;
   }, 60_000);
   afterAll(async () => {
     await b?.close();
-    await svc?.close();
-    await rx?.close();
   });
   // No console error or page error that a step did not provoke on purpose.
   afterEach(() => expect(b.endStep()).toEqual([]));

@@ -13,6 +13,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Roles } from '../../src/main/service.js';
 import { ok, startReceiver, type Receiver, type Responder } from './receiver.js';
+import { SLACK_EXAMPLE, startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { startService, type TestService } from './service.js';
 
 export interface RigOptions {
@@ -28,11 +29,19 @@ export interface RigOptions {
   responder?: Responder;
   /** Without a receiver: `rx` is then unusable. */
   receiver?: boolean;
+  /**
+   * With a fake Slack Web API (fake-slack.ts) as `fake`, started first and closed last: the
+   * service gets its URL as SLACK_API_URL, SLACK_EXAMPLE's signing secret and a bot token (the
+   * Slack app on); `env` may set others over them.
+   */
+  fakeSlack?: boolean;
 }
 
 export interface Rig {
   svc: TestService;
   rx: Receiver;
+  /** The fake Slack of `fakeSlack: true`. */
+  fake: FakeSlack;
 }
 
 /** An object whose properties are those of `get()`'s answer at the time they are read. */
@@ -54,13 +63,17 @@ function late<T extends object>(what: string, get: () => T | undefined): T {
 export function useRig(opts: RigOptions = {}): Rig {
   let svc: TestService | undefined;
   let rx: Receiver | undefined;
+  let fake: FakeSlack | undefined;
   beforeAll(async () => {
+    if (opts.fakeSlack) fake = await startFakeSlack();
     if (opts.receiver !== false) rx = await startReceiver(opts.responder ?? ok);
-    svc = await startService(typeof opts.env === 'function' ? opts.env() : opts.env, opts.roles);
+    const env = typeof opts.env === 'function' ? opts.env() : opts.env;
+    svc = await startService(fake ? { SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret, SLACK_BOT_TOKEN: 'xoxb-rig-token', SLACK_API_URL: fake.apiUrl, ...env } : env, opts.roles);
   });
   afterAll(async () => {
     await svc?.close();
     await rx?.close();
+    await fake?.close();
   });
-  return { svc: late('the service', () => svc), rx: late('the receiver', () => rx) };
+  return { svc: late('the service', () => svc), rx: late('the receiver', () => rx), fake: late('the fake Slack (fakeSlack: true)', () => fake) };
 }

@@ -7,16 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
 import { runCli } from '../../helpers/cli.js';
-import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
+import { useRig } from '../../helpers/rig.js';
+import { SLACK_EXAMPLE, slackClient } from '../../helpers/fake-slack.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-let svc: TestService;
-let rx: Receiver;
-let fake: FakeSlack;
 let laptop: string; // the operator's DATA_DIR: nothing may appear in it
 const dirs: string[] = [];
 const emptyDir = () => {
@@ -25,17 +21,12 @@ const emptyDir = () => {
   return d;
 };
 
-beforeAll(async () => {
-  // The Slack app on: its link routes are part of the API then.
-  fake = await startFakeSlack();
-  svc = await startService({ LOG_LEVEL: 'warn', SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret, SLACK_BOT_TOKEN: 'xoxb-cli-token', SLACK_API_URL: fake.apiUrl });
-  rx = await startReceiver();
+// The Slack app on: its link routes are part of the API then.
+const { svc, rx, fake } = useRig({ fakeSlack: true, env: { LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-cli-token' } });
+beforeAll(() => {
   laptop = emptyDir();
-}, 60_000);
-afterAll(async () => {
-  await rx?.close();
-  await svc?.close();
-  await fake?.close();
+});
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

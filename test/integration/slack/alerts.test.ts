@@ -1,46 +1,34 @@
 // Alerts for webhooks made from Slack: a delivery that fails for good, and a webhook the
 // service disables, post to the creator's channel with buttons; the buttons work through the
 // same services as the API and update the alert with the outcome.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { eventually } from '../../helpers/eventually.js';
+import { useRig } from '../../helpers/rig.js';
 import { sampleEvent } from '../../helpers/samples.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type Call, type FakeSlack } from '../../helpers/fake-slack.js';
+import { allText, SLACK_EXAMPLE, slackClient, type Call } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0ALERTS01';
 const CHANNEL = 'C0OPS00001';
 const PUBLIC_URL = 'https://webhooks.example.com';
-let svc: TestService;
-let fake: FakeSlack;
-let receiver: Receiver;
 let slack: ReturnType<typeof slackClient>;
 let webhookId = '';
 let status = 500;
 
-beforeAll(async () => {
-  fake = await startFakeSlack();
-  receiver = await startReceiver((_req, _n, res) => {
+const { svc, rx: receiver, fake } = useRig({
+  fakeSlack: true,
+  env: { SLACK_BOT_TOKEN: 'xoxb-alerts-token', FORJINN_PUBLIC_URL: PUBLIC_URL },
+  responder: (_req, _n, res) => {
     res.writeHead(status).end(`answered ${status}`);
-  });
-  svc = await startService({
-    SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret,
-    SLACK_BOT_TOKEN: 'xoxb-alerts-token',
-    SLACK_API_URL: fake.apiUrl,
-    FORJINN_PUBLIC_URL: PUBLIC_URL,
-  });
+  },
+});
+
+beforeAll(async () => {
   slack = slackClient(svc.url, SLACK_EXAMPLE.secret, fake, { team: TEAM, channel: CHANNEL, channelName: 'ops', user: 'U0BOB0001' });
   await linkSlackTeam(svc, SLACK_EXAMPLE.secret, TEAM);
   const added = await slack.command(`webhook add ${receiver.url}/flaky flow_completed`);
   webhookId = /`([0-9a-f-]{36})`/.exec(added.text)![1];
 }, 60_000);
-
-afterAll(async () => {
-  await svc?.close();
-  await fake?.close();
-  await receiver?.close();
-});
 
 const alerts = () => fake.of('chat.postMessage').filter((c) => c.body.channel === CHANNEL);
 const updates = () => fake.of('chat.update');

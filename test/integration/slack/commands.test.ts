@@ -1,39 +1,24 @@
 // The Slack app behind the service's own HTTP server, driven by requests signed and
 // form-encoded as Slack sends them: who is let in, linking, and every /forjinn webhook command.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
-import { ok as answerOk, startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { ok as answerOk } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 import { mountedRoutes } from '../../helpers/routes.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
 import { metricValue } from '../../helpers/metrics.js';
-import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
+import { allText, SLACK_EXAMPLE, slackClient } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0LINKED1';
 const ADMIN = 'U0ADMIN01';
-let svc: TestService;
-let fake: FakeSlack;
-let receiver: Receiver;
 let slack: ReturnType<typeof slackClient>;
 
+const { svc, rx: receiver, fake } = useRig({ fakeSlack: true, env: { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_ADMIN_USERS: `${ADMIN}, U0ADMIN02` } });
+
 beforeAll(async () => {
-  fake = await startFakeSlack();
-  receiver = await startReceiver();
-  svc = await startService({
-    SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: fake.apiUrl,
-    SLACK_ADMIN_USERS: `${ADMIN}, U0ADMIN02`,
-  });
   slack = slackClient(svc.url, SLACK_EXAMPLE.secret, fake, { team: TEAM, channel: 'C0CHANNEL1', channelName: 'alerts', user: ADMIN });
   await linkSlackTeam(svc, SLACK_EXAMPLE.secret, TEAM, { user: ADMIN });
 }, 60_000);
-
-afterAll(async () => {
-  await svc?.close();
-  await fake?.close();
-  await receiver?.close();
-});
 
 describe('requests from Slack', () => {
   test('a request signed with the signing secret is answered', async () => {

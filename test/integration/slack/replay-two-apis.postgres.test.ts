@@ -2,34 +2,27 @@
 // is refused too, because what was seen is in the database, not in one process's memory.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { SLACK_EXAMPLE, slackClient, slackSignature, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
+import { SLACK_EXAMPLE, slackClient, slackSignature } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0TWOAPIS1';
 const who = { team: TEAM, channel: 'C0TWOAPIS1', channelName: 'two', user: 'U0TWOAPIS1' };
-let first: TestService;
 let second: TestService;
-let fake: FakeSlack;
-let receiver: Receiver;
+
+// The second closes first, keeping the schema the first one drops.
+afterAll(async () => {
+  await second?.close({ keepData: true });
+});
+const { svc: first, rx: receiver, fake } = useRig({ fakeSlack: true, env: { SLACK_BOT_TOKEN: 'xoxb-two-apis' } });
 
 beforeAll(async () => {
-  fake = await startFakeSlack();
-  receiver = await startReceiver();
   const slack = { SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret, SLACK_BOT_TOKEN: 'xoxb-two-apis', SLACK_API_URL: fake.apiUrl };
-  first = await startService(slack);
   // The same database and schema (and master key) as the first: a second api process.
   const { DATABASE_SCHEMA, FORJINN_MASTER_KEY } = first.env;
   second = await startService({ ...slack, DATABASE_SCHEMA, FORJINN_MASTER_KEY }, { api: true, worker: false });
   await linkSlackTeam(first, SLACK_EXAMPLE.secret, TEAM);
 }, 60_000);
-
-afterAll(async () => {
-  await second?.close({ keepData: true });
-  await first?.close();
-  await fake?.close();
-  await receiver?.close();
-});
 
 const hooksAt = async (path: string) => (await first.api('GET', '/v1/webhooks')).body.data.filter((h: { url: string }) => h.url.endsWith(path));
 

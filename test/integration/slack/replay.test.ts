@@ -1,31 +1,20 @@
 // Signed Slack requests as an attacker who captured one would use them: sent again inside the
 // 5-minute window, sent several times at once, or stamped in the future. Each signed request
 // runs once; what is remembered lives in the database (several api processes share it).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { SLACK_EXAMPLE, slackClient, slackSignature, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
+import { useRig } from '../../helpers/rig.js';
+import { SLACK_EXAMPLE, slackClient, slackSignature } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0REPLAY01';
-let svc: TestService;
-let fake: FakeSlack;
-let receiver: Receiver;
 let slack: ReturnType<typeof slackClient>;
 
+const { svc, rx: receiver, fake } = useRig({ fakeSlack: true, env: { SLACK_BOT_TOKEN: 'xoxb-replay-token' } });
+
 beforeAll(async () => {
-  fake = await startFakeSlack();
-  receiver = await startReceiver();
-  svc = await startService({ SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret, SLACK_BOT_TOKEN: 'xoxb-replay-token', SLACK_API_URL: fake.apiUrl });
   slack = slackClient(svc.url, SLACK_EXAMPLE.secret, fake, { team: TEAM, channel: 'C0REPLAY01', channelName: 'replay', user: 'U0REPLAY01' });
   await linkSlackTeam(svc, SLACK_EXAMPLE.secret, TEAM);
 }, 60_000);
-
-afterAll(async () => {
-  await svc?.close();
-  await fake?.close();
-  await receiver?.close();
-});
 
 const now = () => Math.floor(Date.now() / 1000);
 const hooksAt = async (path: string) => (await svc.api('GET', '/v1/webhooks')).body.data.filter((h: { url: string }) => h.url.endsWith(path));

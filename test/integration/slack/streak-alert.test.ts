@@ -1,30 +1,24 @@
 // The owner is told when FORJINN_DISABLE_AFTER_FAILURES disables a webhook: a webhook added from
 // Slack gets the "Webhook disabled" alert in its channel, with the reason the API shows, when its
 // N-th delivery in a row fails for good (before that, the failure alert).
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
-import { startReceiver, type Receiver } from '../../helpers/receiver.js';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { eventually } from '../../helpers/eventually.js';
+import { useRig } from '../../helpers/rig.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
-import { allText, SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
+import { allText, SLACK_EXAMPLE, slackClient } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0STREAK01';
 const CHANNEL = 'C0STREAK01';
 const THRESHOLD = 2;
-let svc: TestService;
-let fake: FakeSlack;
-let receiver: Receiver;
 let webhookId = '';
 
+const { svc, rx: receiver, fake } = useRig({
+  fakeSlack: true,
+  env: { SLACK_BOT_TOKEN: 'xoxb-streak-token', FORJINN_DISABLE_AFTER_FAILURES: String(THRESHOLD) },
+  responder: (_req, _n, res) => res.writeHead(500).end('down'),
+});
+
 beforeAll(async () => {
-  fake = await startFakeSlack();
-  receiver = await startReceiver((_req, _n, res) => res.writeHead(500).end('down'));
-  svc = await startService({
-    SLACK_SIGNING_SECRET: SLACK_EXAMPLE.secret,
-    SLACK_BOT_TOKEN: 'xoxb-streak-token',
-    SLACK_API_URL: fake.apiUrl,
-    FORJINN_DISABLE_AFTER_FAILURES: String(THRESHOLD),
-  });
   const slack = slackClient(svc.url, SLACK_EXAMPLE.secret, fake, { team: TEAM, channel: CHANNEL, channelName: 'ops', user: 'U0DAVE0001' });
   await linkSlackTeam(svc, SLACK_EXAMPLE.secret, TEAM);
   const added = await slack.command(`webhook add ${receiver.url}/streak flow_completed`);
@@ -32,12 +26,6 @@ beforeAll(async () => {
   // One attempt per delivery: each event is one delivery that fails for good.
   expect((await svc.api('PATCH', `/v1/webhooks/${webhookId}`, { maxAttempts: 1 })).status).toBe(200);
 }, 60_000);
-
-afterAll(async () => {
-  await svc?.close();
-  await fake?.close();
-  await receiver?.close();
-});
 
 const alerts = () => fake.of('chat.postMessage').filter((c) => c.body.channel === CHANNEL);
 
