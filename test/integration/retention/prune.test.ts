@@ -4,25 +4,20 @@
 // removed and the old event id is still a duplicate. Time is the `now` passed to prune.
 // Runs on PGlite, and on PostgreSQL with DATABASE_URL.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startService, type TestService } from '../../helpers/service.js';
 import { startReceiver, ok, type Receiver } from '../../helpers/receiver.js';
+import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 import { prune } from '../../../src/store/retention.js';
 
 const MIN = 60_000;
-let svc: TestService;
-let good: Receiver;
 let bad: Receiver;
 
+const { svc, rx: good } = useRig({ env: { FORJINN_RETENTION: '5m', FORJINN_RETRY_DELAYS: '10m,10m,10m' }, responder: ok });
 beforeAll(async () => {
-  good = await startReceiver(ok);
   // Answers 500 until told otherwise: its delivery waits 10 minutes for each retry.
   bad = await startReceiver((_r, _n, res) => res.writeHead(500).end('no'));
-  svc = await startService({ FORJINN_RETENTION: '5m', FORJINN_RETRY_DELAYS: '10m,10m,10m' });
 });
 afterAll(async () => {
-  await svc?.close();
-  await good?.close();
   await bad?.close();
 });
 
