@@ -83,7 +83,7 @@ describe('FORJINN_RETENTION=5m', () => {
     expect(await counts()).toEqual({ e: 1, d: 1, a: 1, k: 1 });
     const left = await partitionsOf();
     for (const p of finishedHomes) expect(left).not.toContain(p);
-    expect(await q(`select 1 from pg_class where relname = any($1::text[])`, [finishedHomes])).toEqual([]);
+    expect(await q(`select 1 from pg_class where relname = any($1::text[]) and relnamespace = current_schema()::regnamespace`, [finishedHomes])).toEqual([]);
 
     const events = await svc.api('GET', '/v1/events');
     expect(events.body.data.map((e: { id: string }) => e.id)).toEqual(['old-retrying']);
