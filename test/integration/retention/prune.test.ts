@@ -104,6 +104,12 @@ describe('FORJINN_RETENTION=5m', () => {
 
     // Past the window the id is new again.
     expect((await svc.api('POST', '/v1/events', { event: 'flow_completed', id: 'old-finished', chatflowId: 'cf' })).status).toBe(202);
+    // Its delivery is stored before the next test counts rows (an attempt written during that
+    // test's prune was counted there: 4 attempts where 3 were expected).
+    await eventually(async () => {
+      const ev = await svc.api('GET', '/v1/events/old-finished');
+      return ev.body.deliveries.length > 0 && ev.body.deliveries.every((d: { status: string }) => d.status !== 'pending');
+    }, { what: "old-finished's delivery stored" });
   });
 
   test('rows no partition covered (in the DEFAULT partition) go row by row once old and final; a pending one stays', async () => {
