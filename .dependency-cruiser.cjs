@@ -1,7 +1,7 @@
 // The floor plan, enforced by `npm run lint` (docs/architecture.md draws it):
 //   core ← store ← services ← doors ← main
 // Nothing imports upward (a type-only import counts too), a door never imports another door,
-// and there are no import cycles.
+// and there are no import cycles, between files or between folders.
 const LAYERS = ['core', 'store', 'services', 'doors', 'main'];
 
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({
@@ -26,6 +26,14 @@ module.exports = {
       name: 'no-circular',
       comment: 'no import cycles, type-only ones included',
       severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-circular-folders',
+      comment: 'no cycles between folders either (a folder imports another only if that one never imports it back, through any file)',
+      severity: 'error',
+      scope: 'folder',
       from: {},
       to: { circular: true },
     },

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../../core/context.js';
 import { ApiError } from '../../core/errors.js';
 import { ingestEvent } from '../../services/ingest/ingest.js';
-import type { Dispatch } from '../../services/delivery/handoff.js';
+import type { Dispatch } from '../../services/ingest/handoff.js';
 import { apiErrorOf } from './error-handler.js';
 import { workspaceOfKey } from './auth.js';
 import { checkJsonDepth } from '../../core/validate.js';

@@ -6,7 +6,7 @@ import type { BusEvents } from '../../core/bus.js';
 import type { AppContext } from '../../core/context.js';
 import { getDelivery } from '../../store/deliveries/index.js';
 import { getWebhookById, openRow, type Webhook } from '../../store/webhooks.js';
-import { shownUrl } from '../../services/webhooks/shown-url.js';
+import { shownUrl } from '../../core/shown-url.js';
 import { escapeSlack, note, section } from './messages.js';
 import { slackOrigin, type SlackOrigin } from './queries.js';
 import type { Tasks } from './tasks.js';

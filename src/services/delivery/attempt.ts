@@ -4,10 +4,10 @@ import type { RenderContext, Verdict } from '../transformers/types.js';
 import type { Lease } from '../../store/deliveries/index.js';
 import { classify, nextDelay } from './retry-policy.js';
 import type { Sender, SendResult } from './http.js';
-import { BOT_MODE_UNLINKED, usesSlackBot } from '../webhooks/slack-bot-mode.js';
+import { BOT_MODE_UNLINKED, usesSlackBot } from '../transformers/slack/bot-mode.js';
 import { keepHeaders, keepRequestBody, keepResponse, keepText, MAX_STORED_ERROR } from './stored.js';
 import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
-import { shownUrl } from '../webhooks/shown-url.js';
+import { shownUrl } from '../../core/shown-url.js';
 
 export interface AttemptJob {
   deliveryId: string;

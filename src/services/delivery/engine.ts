@@ -11,9 +11,9 @@ import { Worker } from './worker.js';
 import { Metrics } from './metrics.js';
 import type { AttemptDeps } from './attempt.js';
 import { WebhookCache } from './webhook-cache.js';
-import type { Dispatch } from './handoff.js';
+import type { Dispatch } from '../ingest/handoff.js';
 import { connectGuard } from './ssrf.js';
-import { workspaceHasSlackTeam } from '../webhooks/slack-bot-mode.js';
+import { workspaceHasSlackTeam } from '../../store/slack-links.js';
 
 export interface Engine extends Dispatch {
   ctx: AppContext;

@@ -3,7 +3,6 @@
 // results to the batched writer. Woken in-process, by LISTEN/NOTIFY on PostgreSQL, and by a poll.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import pg from 'pg';
 import PQueue from 'p-queue';
 import type { AppContext } from '../../core/context.js';
 import type { AttemptDeps } from './attempt.js';
@@ -14,7 +13,7 @@ import type { ResultWriter } from './results.js';
 import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
 import type { Metrics } from './metrics.js';
 import { DatabaseUnavailableError } from '../../core/unavailable.js';
-import type { LocalWorker } from './handoff.js';
+import type { LocalWorker } from '../ingest/handoff.js';
 
 /** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
 const BUFFER_PER_SLOT = 4;
@@ -55,7 +54,7 @@ export class Worker implements LocalWorker {
   private again = false;
   private stopped = false;
   private poll: NodeJS.Timeout | undefined;
-  private listener: pg.Client | undefined;
+  private listener: { close(): Promise<void> } | undefined;
 
   constructor(
     private ctx: AppContext,
@@ -74,23 +73,18 @@ export class Worker implements LocalWorker {
   }
 
   private async listen() {
-    const client = new pg.Client(this.ctx.db.clientConfig);
-    client.on('error', (err) => {
-      if (this.listener !== client) return; // a failed attempt: its caller tries again
-      this.ctx.log.warn({ err }, 'LISTEN connection lost; polling until it is back');
-      this.listener = undefined;
-      this.relisten();
+    const listener = await listenForDeliveries(this.ctx.db, {
+      onNotify: () => this.wake(),
+      onLost: (err) => {
+        if (this.listener !== listener) return;
+        this.ctx.log.warn({ err }, 'LISTEN connection lost; polling until it is back');
+        this.listener = undefined;
+        void listener.close();
+        this.relisten();
+      },
     });
-    try {
-      await client.connect();
-      client.on('notification', () => this.wake());
-      await listenForDeliveries(client);
-    } catch (err) {
-      await client.end().catch(() => {});
-      throw err;
-    }
-    if (this.stopped) return void (await client.end().catch(() => {}));
-    this.listener = client;
+    if (this.stopped) return void (await listener.close());
+    this.listener = listener;
     this.wake(); // notifications sent while it was away are lost: look once
   }
 
@@ -320,7 +314,7 @@ export class Worker implements LocalWorker {
     await Promise.race([idle, new Promise((r) => setTimeout(r, graceMs).unref())]);
     await this.writer.flush();
     await releaseLeases(this.ctx.db.pool, [...this.held.values()]).catch(() => {});
-    await this.listener?.end().catch(() => {});
+    await this.listener?.close();
     await this.sender.close();
   }
 }

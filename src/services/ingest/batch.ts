@@ -5,7 +5,7 @@ import { ApiError, invalid } from '../../core/errors.js';
 import { checkJsonDepth } from '../../core/validate.js';
 import { prepareEvent } from './ingest.js';
 import { insertEvents, type PreparedEvent } from './insert.js';
-import type { Dispatch } from '../delivery/handoff.js';
+import type { Dispatch } from './handoff.js';
 
 export const MAX_BATCH_EVENTS = 500;
 

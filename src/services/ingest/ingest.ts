@@ -8,7 +8,7 @@ import { parseInput } from '../../core/validate.js';
 import { EVENT_SCHEMAS, eventTypeSchema } from './schemas.js';
 import { batcherFor } from './batcher.js';
 import type { PreparedEvent } from './insert.js';
-import type { Dispatch } from '../delivery/handoff.js';
+import type { Dispatch } from './handoff.js';
 
 export interface IngestResult {
   /** 202 when created, 200 when the id was seen before. */

@@ -3,7 +3,7 @@
 // (batcher.ts) and POST /v1/events/batch alike.
 import type { AppContext } from '../../core/context.js';
 import type { EventType } from '../transformers/types.js';
-import type { Dispatch } from '../delivery/handoff.js';
+import type { Dispatch } from './handoff.js';
 import { insertEventsWithDeliveries, type HandedDelivery, type IngestedEvent } from '../../store/deliveries/index.js';
 import { deliveryCounts } from '../../store/events.js';
 

@@ -31,7 +31,7 @@ import { checkWebhookHost, checkWebhookUrl } from './url.js';
 import { hintUrl } from '../../core/reveal.js';
 import { checkSlackBotMode } from './slack-bot-mode.js';
 import { HIDDEN, toView, type WebhookView } from './view.js';
-import type { UrlAudience } from './shown-url.js';
+import type { UrlAudience } from '../../core/shown-url.js';
 
 export function generateSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;

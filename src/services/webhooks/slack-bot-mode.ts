@@ -9,19 +9,9 @@
 import type { Queryable } from '../../store/database.js';
 import { invalid } from '../../core/errors.js';
 import { workspaceHasSlackTeam } from '../../store/slack-links.js';
+import { BOT_MODE_FIELD, BOT_MODE_UNLINKED, usesSlackBot } from '../transformers/slack/bot-mode.js';
 
-export const BOT_MODE_FIELD = 'transformerConfig.channel';
-
-export const BOT_MODE_UNLINKED =
-  'Slack bot mode (a channel set) posts as the Forjinn Slack app, which only a workspace linked to a Slack team may do: ' +
-  'link a Slack team first (docs/slack.md, "Link the Slack workspace"), or clear the channel to post through an incoming webhook URL';
-
-/** Whether a webhook's settings use the operator's bot token: the Slack transformer with a channel. */
-export function usesSlackBot(transformer: string, config: unknown): boolean {
-  if (transformer !== 'slack' || !config || typeof config !== 'object') return false;
-  const channel = (config as Record<string, unknown>).channel;
-  return typeof channel === 'string' && channel.trim() !== '';
-}
+export { BOT_MODE_FIELD, BOT_MODE_UNLINKED, usesSlackBot };
 
 // The rule's one read; the engine asks it again before every bot-mode attempt.
 export { workspaceHasSlackTeam };

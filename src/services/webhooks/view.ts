@@ -3,7 +3,7 @@
 import { getTransformer } from '../transformers/index.js';
 import type { Webhook } from '../../store/webhooks.js';
 import { HIDDEN } from '../../core/reveal.js';
-import { shownUrl, type UrlAudience } from './shown-url.js';
+import { shownUrl, type UrlAudience } from '../../core/shown-url.js';
 
 export interface WebhookView {
   id: string;

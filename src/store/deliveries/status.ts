@@ -3,8 +3,8 @@
 // claimed and leased, given back, closed when its webhook went away, moved on by its attempt's
 // result, put back to pending (redeliver, recover), cancelled (webhook deleted) or failed
 // (webhook disabled).
-import type pg from 'pg';
-import type { Queryable } from '../database.js';
+import pg from 'pg';
+import type { Database, Queryable } from '../database.js';
 import type { FinishedAttempt } from '../attempts.js';
 import type { NewEvent } from '../events.js';
 import type { ClaimedRow, Lease } from './row.js';
@@ -132,9 +132,31 @@ export async function insertEventsWithDeliveries(
   return rows;
 }
 
-/** Hears the ingest statement's NOTIFY (PostgreSQL only): new deliveries no worker was handed. */
-export async function listenForDeliveries(client: Pick<pg.ClientBase, 'query'>): Promise<void> {
-  await client.query('listen forjinn_deliveries');
+/**
+ * Hears the ingest statement's NOTIFY (PostgreSQL only): new deliveries no worker was handed.
+ * Its own connection, outside the pool (a LISTEN lives as long as its session): `onNotify` for
+ * each notification; `onLost` once the connection is lost after it was set up (a failure to set
+ * it up is thrown instead, with the connection closed). Answers a function that closes it.
+ */
+export async function listenForDeliveries(
+  db: Pick<Database, 'clientConfig'>,
+  handlers: { onNotify: () => void; onLost: (err: Error) => void },
+): Promise<{ close(): Promise<void> }> {
+  const client = new pg.Client(db.clientConfig);
+  let ready = false;
+  client.on('error', (err) => {
+    if (ready) handlers.onLost(err);
+  });
+  try {
+    await client.connect();
+    client.on('notification', handlers.onNotify);
+    await client.query('listen forjinn_deliveries');
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw err;
+  }
+  ready = true;
+  return { close: () => client.end().catch(() => {}) };
 }
 
 /** Send Test's delivery (one attempt), beside its event. */

@@ -6,7 +6,7 @@ import { startService, type TestService } from '../../helpers/service.js';
 import { prepareEvent } from '../../../src/services/ingest/ingest.js';
 import { insertEvents } from '../../../src/services/ingest/insert.js';
 import { claimDue, type HandedDelivery, type LeasePlan } from '../../../src/store/deliveries/index.js';
-import type { LocalWorker } from '../../../src/services/delivery/handoff.js';
+import type { LocalWorker } from '../../../src/services/ingest/handoff.js';
 
 let svc: TestService;
 let workspaceId: string;

@@ -52,7 +52,7 @@ test("a late failure from a worker whose lease was taken over changes nothing: t
   // Worker B claims the row once A's lease has run out, sends (200) and stores its result.
   const [b] = await eventually(async () => {
     const rows = await claimDue(pool, 10, 60_000, [], 'worker-b/1');
-    return rows.length > 0 && rows;
+    return rows.length > 0 ? rows : undefined;
   }, { what: "worker B's claim after A's lease ran out" });
   expect([b.id, b.attempt]).toEqual([a.id, 2]);
   const won = await attempt(b);

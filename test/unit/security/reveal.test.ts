@@ -2,7 +2,7 @@
 // characters and "…", nothing of a secret shorter than twelve; and which URL of a webhook is shown.
 import { describe, expect, test } from '@jest/globals';
 import { hint, hintUrl } from '../../../src/core/reveal.js';
-import { shownUrl } from '../../../src/services/webhooks/shown-url.js';
+import { shownUrl } from '../../../src/core/shown-url.js';
 
 describe('hint', () => {
   test('shows the first four characters of a secret of twelve or more', () => {

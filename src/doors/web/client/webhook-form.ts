@@ -10,7 +10,7 @@ import type { View } from './view.js';
 import { deleteSection, rotateSection, secretOnce } from './secret-panel.js';
 import { sendTestControl } from './send-test.js';
 import type { TransformerInfo, Webhook } from './types.js';
-import { showsFullUrl } from '../../../services/webhooks/shown-url.js';
+import { showsFullUrl } from '../../../core/shown-url.js';
 
 /** What the Format field says of each format: what is sent, and whether it is signed. */
 function formatHelp(t: TransformerInfo | undefined): string {

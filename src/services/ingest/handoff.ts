@@ -1,6 +1,8 @@
-// Hand-off, the local worker's side: the ingest statement leases new deliveries to the worker of
-// the ingesting process in the same commit (store/deliveries/status.ts, insertEventsWithDeliveries),
-// and the worker sends them at once. No claim, no NOTIFY, no second update of each row.
+// Hand-off: the ingest statement leases new deliveries to the worker of the ingesting process in
+// the same commit (store/deliveries/status.ts, insertEventsWithDeliveries), and the worker sends
+// them at once. No claim, no NOTIFY, no second update of each row. Ingest says here what it needs
+// of a worker; the delivery engine (services/delivery/engine.ts, worker.ts) provides it, so
+// delivery depends on ingest and never the other way.
 
 import type { HandedDelivery, LeasePlan } from '../../store/deliveries/index.js';
 

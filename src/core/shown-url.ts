@@ -1,6 +1,12 @@
 // Which URL of a webhook may be shown, decided here for every door: the API's views, the page,
 // the CLI, the request log, Slack's answers and alerts. Pure: the settings page's bundle uses it.
-import type { Webhook } from '../../store/webhooks.js';
+
+/** What it needs of a webhook (store/webhooks.ts `Webhook` has it). */
+export interface ShownUrlSource {
+  transformer: string;
+  url: string;
+  urlMasked: string;
+}
 
 /**
  * Who sees it. `workspace`: the webhook's own workspace (API, page, CLI, request log), which
@@ -18,6 +24,6 @@ export function showsFullUrl(transformer: string, audience: UrlAudience): boolea
   return audience === 'workspace' && transformer === 'generic';
 }
 
-export function shownUrl(w: Pick<Webhook, 'transformer' | 'url' | 'urlMasked'>, audience: UrlAudience): string {
+export function shownUrl(w: ShownUrlSource, audience: UrlAudience): string {
   return showsFullUrl(w.transformer, audience) ? w.url : w.urlMasked;
 }
