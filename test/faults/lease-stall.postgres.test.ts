@@ -9,12 +9,11 @@
 // `pending` or `failed`, no webhook is disabled, attempt numbers never repeat within a delivery,
 // and every duplicate is one of the deliveries the stopped worker held. The numbers are printed
 // (one JSON line per run) for docs/operations.md. Needs DATABASE_URL: several processes, one server.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import type pg from 'pg';
 import { dropTestData, testEnv } from '../helpers/service.js';
 import { spawnService, type Child } from '../helpers/child.js';
-import { eventually } from '../helpers/eventually.js';
-import { apiOf, leasedTo, paced, schemaClient, settleAndCheck, startSlowReceiver, summed, type Api, type SlowReceiver } from '../helpers/takeover.js';
+import { apiOf, schemaClient, startSlowReceiver, takeoverRun, type Api, type SlowReceiver } from '../helpers/takeover.js';
 
 const LEASE_MS = 2_500; // the shortest a 1.5 s timeout allows: lease >= timeout + 1 s (src/core/config.ts)
 const TIMEOUT_MS = 1_500;
@@ -59,40 +58,23 @@ afterAll(async () => {
   await dropTestData(env);
 });
 
-async function stallRun(name: string, rate: number, victim: number, hookExtra: Record<string, unknown> = {}) {
-  const prefix = `stall-${name}`;
-  const hook = await api('POST', '/v1/webhooks', { url: `${rx!.url}/${prefix}`, events: ['*'], ...hookExtra });
-  expect(hook.status).toBe(201);
-  const metricsUrls = workers.map((w) => w.metricsUrl!);
-  const staleBefore = await summed(metricsUrls, 'forjinn_stale_results_total');
-  try {
-    const started = Date.now();
-    const stream = paced(api, prefix, rate, Math.round((rate * STREAM_MS) / 1000));
-    const stopped = workers[victim];
-    const pid = stopped.proc.pid!;
-    // Mid-stream, once a second of it has reached the receiver (both workers at their steady
-    // share), with requests of the victim's on the wire.
-    await eventually(() => rx!.sent.filter((s) => s.eventId.startsWith(`${prefix}-`)).length >= rate, { what: 'a second of the stream delivered' });
-    await eventually(async () => (await leasedTo(db!, hook.body.id, pid)).size >= 3, { what: 'the victim holding deliveries', intervalMs: 50 });
-    const stoppedAt = Date.now();
-    process.kill(pid, 'SIGSTOP');
-    const inFlight = await leasedTo(db!, hook.body.id, pid);
-    // The stall itself, the scenario: the stopped worker's leases run out while it cannot answer.
-    await new Promise((r) => setTimeout(r, STOP_MS));
-    process.kill(pid, 'SIGCONT');
-    const { accepted, statuses } = await stream;
-    expect(statuses).toEqual({ 202: accepted.length });
-    const out = await settleAndCheck({ api, webhookId: hook.body.id, rx: rx!, prefix, accepted, inFlight, stoppedAt, metricsUrls, staleBefore });
-    expect(out.inFlight).toBeGreaterThan(0);
-    // The late results the resumed worker wrote: fenced, one per delivery taken over and sent
-    // again, at most one per delivery it held.
-    expect(out.staleResults).toBeGreaterThanOrEqual(out.duplicates);
-    expect(out.staleResults).toBeLessThanOrEqual(out.inFlight);
-    process.stdout.write(`lease-stall ${JSON.stringify({ run: name, rate, ...hookExtra, stopMs: STOP_MS, leaseMs: LEASE_MS, ...out, runMs: Date.now() - started })}\n`);
-  } finally {
-    await api('DELETE', `/v1/webhooks/${hook.body.id}`);
-  }
-}
+const stallRun = (name: string, rate: number, victim: number, hook?: Record<string, unknown>) =>
+  takeoverRun({
+    label: 'lease-stall',
+    api,
+    rx: rx!,
+    db: db!,
+    workers: workers.map((w) => ({ pid: w.proc.pid!, metricsUrl: w.metricsUrl! })),
+    victim,
+    name,
+    rate,
+    streamMs: STREAM_MS,
+    awayMs: STOP_MS,
+    away: () => process.kill(workers[victim].proc.pid!, 'SIGSTOP'),
+    back: () => process.kill(workers[victim].proc.pid!, 'SIGCONT'),
+    hook,
+    extra: { leaseMs: LEASE_MS },
+  });
 
 test('15 events/s, one worker SIGSTOPped past its lease and continued: nothing lost, late results fenced', () => stallRun('15', 15, 0), 40_000);
 

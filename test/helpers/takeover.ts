@@ -248,3 +248,63 @@ export async function summed(urls: string[], name: string): Promise<number> {
   for (const u of urls) n += await metricValue(u, name);
   return n;
 }
+
+/**
+ * One run: a webhook of its own, `rate` events/s for `streamMs`; once a second of them has reached
+ * the receiver and worker `victim` holds deliveries, `away` takes it away (SIGSTOP, a cut link)
+ * for `awayMs` (the scenario itself: past the lease) and `back` gives it back; then all is
+ * settled and checked (settleAndCheck). Prints one JSON line with the numbers, `label` first.
+ */
+export async function takeoverRun(o: {
+  label: string;
+  api: Api;
+  rx: SlowReceiver;
+  db: pg.Client;
+  workers: Array<{ pid: number; metricsUrl: string }>;
+  victim: number;
+  name: string;
+  rate: number;
+  streamMs: number;
+  awayMs: number;
+  away(): void;
+  back(): void;
+  hook?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}): Promise<Outcome> {
+  const prefix = `${o.label}-${o.name}`;
+  const hook = await o.api('POST', '/v1/webhooks', { url: `${o.rx.url}/${prefix}`, events: ['*'], ...o.hook });
+  expect(hook.status).toBe(201);
+  const metricsUrls = o.workers.map((w) => w.metricsUrl);
+  const staleBefore = await summed(metricsUrls, 'forjinn_stale_results_total');
+  try {
+    const started = Date.now();
+    const stream = paced(o.api, prefix, o.rate, Math.round((o.rate * o.streamMs) / 1000));
+    const pid = o.workers[o.victim].pid;
+    // Mid-stream, once a second of it has reached the receiver (both workers at their steady
+    // share), with requests of the victim's on the wire.
+    await eventually(() => o.rx.sent.filter((s) => s.eventId.startsWith(`${prefix}-`)).length >= o.rate, { what: 'a second of the stream delivered' });
+    await eventually(async () => (await leasedTo(o.db, hook.body.id, pid)).size >= 3, { what: 'the victim holding deliveries', intervalMs: 50 });
+    const stoppedAt = Date.now();
+    o.away();
+    let inFlight: Set<string>;
+    try {
+      inFlight = await leasedTo(o.db, hook.body.id, pid);
+      // The scenario itself, not a wait for something: the victim's leases run out while it is away.
+      await new Promise((r) => setTimeout(r, o.awayMs));
+    } finally {
+      o.back();
+    }
+    const { accepted, statuses } = await stream;
+    expect(statuses).toEqual({ 202: accepted.length });
+    const out = await settleAndCheck({ api: o.api, webhookId: hook.body.id, rx: o.rx, prefix, accepted, inFlight, stoppedAt, metricsUrls, staleBefore });
+    expect(out.inFlight).toBeGreaterThan(0);
+    // The late results the victim wrote once back: fenced, at least one per delivery taken over
+    // and sent again, at most one per delivery it held.
+    expect(out.staleResults).toBeGreaterThanOrEqual(out.duplicates);
+    expect(out.staleResults).toBeLessThanOrEqual(out.inFlight);
+    process.stdout.write(`${o.label} ${JSON.stringify({ run: o.name, rate: o.rate, ...o.hook, awayMs: o.awayMs, ...o.extra, ...out, runMs: Date.now() - started })}\n`);
+    return out;
+  } finally {
+    await o.api('DELETE', `/v1/webhooks/${hook.body.id}`);
+  }
+}
