@@ -10,70 +10,41 @@
 // and every duplicate is one of the deliveries the stopped worker held. The numbers are printed
 // (one JSON line per run) for docs/operations.md. Needs DATABASE_URL: several processes, one server.
 import { afterAll, beforeAll, test } from '@jest/globals';
-import type pg from 'pg';
 import { dropTestData, testEnv } from '../helpers/service.js';
 import { spawnService, type Child } from '../helpers/child.js';
-import { apiOf, schemaClient, startSlowReceiver, takeoverRun, type Api, type SlowReceiver } from '../helpers/takeover.js';
+import { ANSWER_MS, apiOf, schemaClient, startSlowReceiver, takeoverRun, takeoverSettings, type TakeoverRig } from '../helpers/takeover.js';
 
-const LEASE_MS = 2_500; // the shortest a 1.5 s timeout allows: lease >= timeout + 1 s (src/core/config.ts)
-const TIMEOUT_MS = 1_500;
-const ANSWER_MS = 1_000; // the receiver's delay: every request is still open a while, and none times out
-const STOP_MS = LEASE_MS + 1_500; // past the lease, with room for the other worker's claim
-const STREAM_MS = 6_500;
-
-const env = testEnv({
-  LOG_LEVEL: 'info',
-  FORJINN_LEASE_MS: String(LEASE_MS),
-  FORJINN_DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS),
-  // One endpoint at 40/s answering in 1 s: 40 requests open at once, more than the default 16 a
-  // worker opens to one endpoint; the stall is the subject here, not a backlog.
-  FORJINN_ENDPOINT_CONCURRENCY: '64',
-  FORJINN_POLL_INTERVAL_MS: '100',
-});
+const env = testEnv(takeoverSettings());
 const children: Child[] = [];
-let workers: Child[] = [];
-let rx: SlowReceiver | undefined;
-let db: pg.Client | undefined;
-let api: Api;
+const rig = { label: 'lease-stall', workers: [] as Child[] } as TakeoverRig;
 
 beforeAll(async () => {
-  rx = await startSlowReceiver('127.0.0.1', ANSWER_MS);
-  const apiProc = await spawnService('api', { ...env, LOG_LEVEL: 'warn' }, { waitFor: /fjk_\S+\n/ });
-  children.push(apiProc);
-  api = apiOf(apiProc.url!, apiProc.key!);
+  rig.rx = await startSlowReceiver('127.0.0.1', ANSWER_MS);
+  const api = await spawnService('api', { ...env, LOG_LEVEL: 'warn' }, { waitFor: /fjk_\S+\n/ });
+  children.push(api);
+  rig.api = apiOf(api.url!, api.key!);
   // Output to files, as an operator runs them (see split-roles-restart).
-  workers = [
-    await spawnService('worker', env, { waitFor: /worker metrics: http/, logFile: true }),
-    await spawnService('worker', env, { waitFor: /worker metrics: http/, logFile: true }),
-  ];
-  children.push(...workers);
-  db = await schemaClient(env);
+  for (let i = 0; i < 2; i++) rig.workers.push(await spawnService('worker', env, { waitFor: /worker metrics: http/, logFile: true }));
+  children.push(...rig.workers);
+  rig.db = await schemaClient(env);
 }, 60_000);
 
 afterAll(async () => {
-  for (const w of workers) if (w.proc.pid && w.proc.exitCode === null) w.proc.kill('SIGCONT');
+  for (const w of rig.workers) if (w.proc.exitCode === null) w.proc.kill('SIGCONT');
   for (const c of children) await c.kill('SIGKILL');
-  await rx?.close();
-  await db?.end();
+  await rig.rx?.close();
+  await rig.db?.end();
   await dropTestData(env);
 });
 
 const stallRun = (name: string, rate: number, victim: number, hook?: Record<string, unknown>) =>
-  takeoverRun({
-    label: 'lease-stall',
-    api,
-    rx: rx!,
-    db: db!,
-    workers: workers.map((w) => ({ pid: w.proc.pid!, metricsUrl: w.metricsUrl! })),
-    victim,
+  takeoverRun(rig, {
     name,
     rate,
-    streamMs: STREAM_MS,
-    awayMs: STOP_MS,
-    away: () => process.kill(workers[victim].proc.pid!, 'SIGSTOP'),
-    back: () => process.kill(workers[victim].proc.pid!, 'SIGCONT'),
+    victim,
     hook,
-    extra: { leaseMs: LEASE_MS },
+    away: () => rig.workers[victim].proc.kill('SIGSTOP'),
+    back: () => rig.workers[victim].proc.kill('SIGCONT'),
   });
 
 test('15 events/s, one worker SIGSTOPped past its lease and continued: nothing lost, late results fenced', () => stallRun('15', 15, 0), 40_000);

@@ -11,6 +11,32 @@ import { expect } from '@jest/globals';
 import pg from 'pg';
 import { eventually } from './eventually.js';
 import { metricValue } from './metrics.js';
+import type { Child } from './child.js';
+
+/**
+ * The timings of both fault tests: the shortest lease a 1.5 s delivery timeout allows (lease >=
+ * timeout + 1 s, src/core/config.ts), a receiver answering in 1 s (every request open a while,
+ * none timing out), a worker away for 4 s (past its lease, with room for the other's claim) in a
+ * 6.5 s stream.
+ */
+export const LEASE_MS = 2_500;
+export const TIMEOUT_MS = 1_500;
+export const ANSWER_MS = 1_000;
+export const AWAY_MS = LEASE_MS + 1_500;
+const STREAM_MS = 6_500;
+
+/** The service settings of both fault tests (for testEnv). */
+export function takeoverSettings(): Record<string, string> {
+  return {
+    LOG_LEVEL: 'info',
+    FORJINN_LEASE_MS: String(LEASE_MS),
+    FORJINN_DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS),
+    // One endpoint at 40/s answering in 1 s: 40 requests open at once, more than the default 16 a
+    // worker opens to one endpoint; the stall is the subject here, not a backlog.
+    FORJINN_ENDPOINT_CONCURRENCY: '64',
+    FORJINN_POLL_INTERVAL_MS: '100',
+  };
+}
 
 export interface Sent {
   deliveryId: string;
@@ -249,28 +275,27 @@ export async function summed(urls: string[], name: string): Promise<number> {
   return n;
 }
 
-/**
- * One run: a webhook of its own, `rate` events/s for `streamMs`; once a second of them has reached
- * the receiver and worker `victim` holds deliveries, `away` takes it away (SIGSTOP, a cut link)
- * for `awayMs` (the scenario itself: past the lease) and `back` gives it back; then all is
- * settled and checked (settleAndCheck). Prints one JSON line with the numbers, `label` first.
- */
-export async function takeoverRun(o: {
+/** What a file's runs share: its processes, receiver and database client, set in its beforeAll. */
+export interface TakeoverRig {
+  /** Printed first on each run's line, and the prefix of its event ids. */
   label: string;
   api: Api;
   rx: SlowReceiver;
   db: pg.Client;
-  workers: Array<{ pid: number; metricsUrl: string }>;
-  victim: number;
-  name: string;
-  rate: number;
-  streamMs: number;
-  awayMs: number;
-  away(): void;
-  back(): void;
-  hook?: Record<string, unknown>;
-  extra?: Record<string, unknown>;
-}): Promise<Outcome> {
+  workers: Child[];
+}
+
+/**
+ * One run: a webhook of its own, `rate` events/s for STREAM_MS; once a second of them has reached
+ * the receiver and worker `victim` holds deliveries, `away` takes it away (SIGSTOP, a cut link)
+ * for AWAY_MS (the scenario itself: past the lease) and `back` gives it back; then all is settled
+ * and checked (settleAndCheck). Prints one JSON line with the numbers.
+ */
+export async function takeoverRun(
+  rig: TakeoverRig,
+  run: { name: string; rate: number; victim: number; away(): void; back(): void; hook?: Record<string, unknown> },
+): Promise<Outcome> {
+  const o = { ...rig, ...run, workers: rig.workers.map((w) => ({ pid: w.proc.pid!, metricsUrl: w.metricsUrl! })) };
   const prefix = `${o.label}-${o.name}`;
   const hook = await o.api('POST', '/v1/webhooks', { url: `${o.rx.url}/${prefix}`, events: ['*'], ...o.hook });
   expect(hook.status).toBe(201);
@@ -278,7 +303,7 @@ export async function takeoverRun(o: {
   const staleBefore = await summed(metricsUrls, 'forjinn_stale_results_total');
   try {
     const started = Date.now();
-    const stream = paced(o.api, prefix, o.rate, Math.round((o.rate * o.streamMs) / 1000));
+    const stream = paced(o.api, prefix, o.rate, Math.round((o.rate * STREAM_MS) / 1000));
     const pid = o.workers[o.victim].pid;
     // Mid-stream, once a second of it has reached the receiver (both workers at their steady
     // share), with requests of the victim's on the wire.
@@ -290,7 +315,7 @@ export async function takeoverRun(o: {
     try {
       inFlight = await leasedTo(o.db, hook.body.id, pid);
       // The scenario itself, not a wait for something: the victim's leases run out while it is away.
-      await new Promise((r) => setTimeout(r, o.awayMs));
+      await new Promise((r) => setTimeout(r, AWAY_MS));
     } finally {
       o.back();
     }
@@ -302,7 +327,7 @@ export async function takeoverRun(o: {
     // and sent again, at most one per delivery it held.
     expect(out.staleResults).toBeGreaterThanOrEqual(out.duplicates);
     expect(out.staleResults).toBeLessThanOrEqual(out.inFlight);
-    process.stdout.write(`${o.label} ${JSON.stringify({ run: o.name, rate: o.rate, ...o.hook, awayMs: o.awayMs, ...o.extra, ...out, runMs: Date.now() - started })}\n`);
+    process.stdout.write(`${o.label} ${JSON.stringify({ run: o.name, rate: o.rate, ...o.hook, awayMs: AWAY_MS, leaseMs: LEASE_MS, ...out, runMs: Date.now() - started })}\n`);
     return out;
   } finally {
     await o.api('DELETE', `/v1/webhooks/${hook.body.id}`);
