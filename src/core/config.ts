@@ -20,6 +20,13 @@ const url = z.url({ message: 'expected a URL such as https://example.com' });
 export const MAX_WEBHOOKS_PER_WORKSPACE = 1_000;
 
 /**
+ * Events a process has taken over HTTP and not yet written (FORJINN_MAX_PENDING_EVENTS): while the
+ * database is slower than ingest they wait in memory; past this many, POST /v1/events and
+ * /v1/events/batch answer 503 `overloaded` with Retry-After instead of holding more.
+ */
+export const MAX_PENDING_EVENTS = 20_000;
+
+/**
  * The largest body a template may render, in UTF-8 bytes. Far above what any chat target takes
  * (Teams 28 KB per message, Slack about 12k characters of blocks, Discord 6,000 characters of
  * embeds, PagerDuty 512 KB per event), and as large as one event POST /v1/events accepts, so a
@@ -120,6 +127,7 @@ const schema = z.object({
   FORJINN_LEASE_MS: int(1_000, 3_600_000).default(120_000),
   FORJINN_DISABLE_AFTER_FAILURES: int(0, 100_000).default(20),
   FORJINN_MAX_WEBHOOKS_PER_WORKSPACE: int(1, 1_000_000).default(MAX_WEBHOOKS_PER_WORKSPACE),
+  FORJINN_MAX_PENDING_EVENTS: int(1, 10_000_000).default(MAX_PENDING_EVENTS),
   FORJINN_ALLOW_PRIVATE: bool.optional(),
   FORJINN_ALLOWED_CIDRS: z
     .string()

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'blocked_address'
   | 'database_unavailable'
+  | 'overloaded'
   | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -30,6 +31,8 @@ const STATUS: Record<ErrorCode, number> = {
   internal_error: 500,
   // The database is down or restarting: nothing was stored, the client should try again.
   database_unavailable: 503,
+  // More events are waiting for the database than FORJINN_MAX_PENDING_EVENTS: nothing was stored.
+  overloaded: 503,
 };
 
 export interface FieldIssue {

@@ -23,7 +23,8 @@ function databaseUnavailable(e: BodyParserError | undefined): boolean {
 /** The API error an error is answered with (and a Retry-After, when trying again later helps). */
 export function apiErrorOf(err: unknown, log: Logger, req: { method: string; path: string }): { api: ApiError; retryAfter?: string } {
   const e = err as BodyParserError;
-  if (err instanceof ApiError) return { api: err };
+  // Ingest is behind the database (FORJINN_MAX_PENDING_EVENTS): worth trying again in a second.
+  if (err instanceof ApiError) return { api: err, retryAfter: err.code === 'overloaded' ? '1' : undefined };
   // A body sent chunked (no length to check first) is cut where it passes the route's limit.
   if (e?.type === 'entity.too.large') return { api: tooLarge(e.limit ?? JSON_LIMIT) };
   if (e?.type === 'entity.parse.failed') return { api: new ApiError('invalid_json', 'request body is not valid JSON') };

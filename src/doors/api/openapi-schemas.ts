@@ -153,7 +153,7 @@ export const SCHEMAS: Record<string, Schema> = {
     {
       error: obj(
         {
-          code: { type: 'string', description: 'stable: validation_error, invalid_json, unauthorized, forbidden, not_found, conflict, limit_exceeded, payload_too_large, unsupported_media_type, blocked_address, database_unavailable, internal_error' },
+          code: { type: 'string', description: 'stable: validation_error, invalid_json, unauthorized, forbidden, not_found, conflict, limit_exceeded, payload_too_large, unsupported_media_type, blocked_address, database_unavailable, overloaded, internal_error' },
           message: str,
           field: { type: 'string', description: 'the input at fault, when one is' },
           details: { ...list(obj({ field: str, message: str })), description: 'every field at fault, when more than one is' },

@@ -6,6 +6,7 @@ import { checkJsonDepth } from '../../core/validate.js';
 import { prepareEvent } from './ingest.js';
 import { insertEvents, type PreparedEvent } from './insert.js';
 import type { Dispatch } from './handoff.js';
+import { batcherFor } from './batcher.js';
 
 export const MAX_BATCH_EVENTS = 500;
 
@@ -33,7 +34,10 @@ export async function ingestBatch(ctx: AppContext, dispatch: Dispatch, workspace
     }
   });
   if (valid.length) {
-    const out = await insertEvents(ctx, dispatch, workspace.id, valid.map((v) => v.ev));
+    // Counted with the single events that wait for the database (back-pressure, batcher.ts).
+    const load = batcherFor(ctx, dispatch);
+    load.admit(valid.length);
+    const out = await insertEvents(ctx, dispatch, workspace.id, valid.map((v) => v.ev)).finally(() => load.settle(valid.length));
     out.forEach((o, i) => {
       const index = valid[i].index;
       results[index] = o.duplicate ? { index, status: 200, id: o.id, deliveries: o.deliveries, duplicate: true } : { index, status: 202, id: o.id, deliveries: o.deliveries };

@@ -3,6 +3,7 @@
 // written at once, so nothing waits when the service is quiet; every caller still hears back
 // only after its own event is committed.
 import type { AppContext } from '../../core/context.js';
+import { ApiError } from '../../core/errors.js';
 import { insertEvents, type EventOutcome, type PreparedEvent } from './insert.js';
 import { isDatabaseUnavailable } from '../../core/unavailable.js';
 import type { Dispatch } from './handoff.js';
@@ -28,6 +29,8 @@ export class IngestBatcher {
   /** Start times of the statements in flight, oldest first. */
   private inFlight: number[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Events taken and not yet answered (queued here or in a statement), single and batch alike. */
+  private pending = 0;
 
   constructor(
     private ctx: AppContext,
@@ -35,12 +38,34 @@ export class IngestBatcher {
   ) {}
 
   add(workspaceId: string, ev: PreparedEvent): Promise<EventOutcome> {
-    return new Promise((done, fail) => {
+    this.admit(1);
+    return new Promise<EventOutcome>((done, fail) => {
       const q = this.queues.get(workspaceId) ?? [];
       q.push({ ev, done, fail });
       this.queues.set(workspaceId, q);
       this.kick();
-    });
+    }).finally(() => this.settle(1));
+  }
+
+  /**
+   * Back-pressure: `n` more events may wait for the database unless FORJINN_MAX_PENDING_EVENTS
+   * already do (one request is always let through when none waits). Past it the request is
+   * answered 503 `overloaded`, Retry-After 1, with nothing stored, instead of memory growing for
+   * as long as the database is slower than ingest. Each admit is matched by a settle.
+   */
+  admit(n: number): void {
+    const max = this.ctx.config.FORJINN_MAX_PENDING_EVENTS;
+    if (this.pending > 0 && this.pending + n > max) {
+      throw new ApiError(
+        'overloaded',
+        `the database is behind: ${this.pending} events are waiting to be written (FORJINN_MAX_PENDING_EVENTS=${max}); nothing was stored, try again shortly (an event sent again with the same id is stored once)`,
+      );
+    }
+    this.pending += n;
+  }
+
+  settle(n: number): void {
+    this.pending -= n;
   }
 
   private kick() {
