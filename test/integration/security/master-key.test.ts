@@ -7,7 +7,7 @@ import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCipher, masterKeyId, parseMasterKey } from '../../../src/core/crypto.js';
-import { dropTestData, startService, testEnv, type TestService } from '../../helpers/service.js';
+import { dropTestData, startService, templateEnv, type TestService } from '../../helpers/service.js';
 import { startReceiver } from '../../helpers/receiver.js';
 import { eventually } from '../../helpers/eventually.js';
 import { runCli } from '../../helpers/cli.js';
@@ -49,7 +49,7 @@ async function seed(svc: TestService, url: string) {
 describe('with FORJINN_MASTER_KEY', () => {
   test('every sealed value moves to the new key; the service runs on the new key and the old one opens nothing', async () => {
     const rx = await startReceiver();
-    const env = testEnv();
+    const env = templateEnv();
     envs.push(env);
     const oldKey = env.FORJINN_MASTER_KEY;
     const newKey = randomBytes(32).toString('base64');
@@ -102,7 +102,7 @@ describe('with FORJINN_MASTER_KEY', () => {
 describe('the embedded default key file', () => {
   test('is replaced; a rotation cut short before the replacement is finished by the next run', async () => {
     // Empty means unset: the service makes (and then reads) DATA_DIR/master.key.
-    const env = testEnv({ FORJINN_MASTER_KEY: '' });
+    const env = templateEnv({ FORJINN_MASTER_KEY: '' });
     envs.push(env);
     const keyFile = join(env.DATA_DIR, 'master.key');
     let svc = await startOn(env);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { setResolver } from '../../../src/services/delivery/ssrf.js';
-import { dropTestData, startService, testEnv, type TestService } from '../../helpers/service.js';
+import { dropTestData, startService, templateEnv, type TestService } from '../../helpers/service.js';
 import { spawnService } from '../../helpers/child.js';
 import { COMPILED_BIN as BIN } from '../../helpers/bin.js';
 
@@ -64,7 +64,7 @@ describe('starting in production', () => {
 });
 
 describe('the bootstrap key', () => {
-  const env = testEnv();
+  const env = templateEnv();
   afterAll(() => dropTestData(env));
 
   test('is printed on the first start and never again', async () => {
