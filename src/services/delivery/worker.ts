@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import type { AppContext } from '../../core/context.js';
-import type { AttemptDeps } from './attempt.js';
+import type { AttemptDeps, AttemptJob } from './attempt.js';
 import { runAttempt } from './attempt.js';
 import { claimDue, closeUndeliverable, listenForDeliveries, releaseLeases, releaseLeaseToken, type ClaimedRow, type HandedDelivery, type HookCaps, type Lease, type LeasePlan } from '../../store/deliveries/index.js';
 import type { Sender } from './http.js';
@@ -35,6 +35,25 @@ const SKIP_GAP_MS = 50;
  */
 const SKIP_WINDOW = 1_000;
 const FULL_SKIP_EVERY_MS = 1_000;
+
+/** The lease a claimed (or handed) row is held under: what every write after it goes through. */
+const leaseOf = (row: ClaimedRow | HandedDelivery): Lease => ({ id: row.id, part_at: row.part_at, locked_by: row.locked_by });
+
+/** The attempt a claimed row's lease sends. */
+export function jobOf(row: ClaimedRow): AttemptJob {
+  return {
+    deliveryId: row.id,
+    lease: leaseOf(row),
+    eventId: row.external_id,
+    eventType: row.event_type,
+    payload: row.payload,
+    attempt: row.attempt,
+    attemptLimit: row.attempt_limit,
+    trigger: row.next_trigger === 'redeliver' ? 'redeliver' : 'auto',
+    // A Send Test's delivery sent again (redeliver, recover) is still a test on the target.
+    test: row.is_test,
+  };
+}
 
 export class Worker implements LocalWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -209,7 +228,7 @@ export class Worker implements LocalWorker {
 
   adopt(rows: HandedDelivery[]): void {
     if (rows.length === 0) return;
-    for (const r of rows) this.held.set(r.id, r);
+    for (const r of rows) this.held.set(r.id, leaseOf(r));
     // New deliveries of live webhooks (the statement matched enabled ones), first attempts, no test.
     const claimed: ClaimedRow[] = rows.map((r) => ({ ...r, next_trigger: null, is_test: false, webhook_enabled: true, webhook_deleted: false }));
     // Leased by the ingest statement that just returned: a few ms ago, which LEASE_MARGIN_MS covers.
@@ -238,7 +257,7 @@ export class Worker implements LocalWorker {
       if (!hook) this.held.delete(row.id);
       return;
     }
-    this.held.set(row.id, { id: row.id, part_at: row.part_at, locked_by: row.locked_by });
+    this.held.set(row.id, leaseOf(row));
     let q = this.queues.get(row.webhook_id);
     if (!q) {
       q = new PQueue({ concurrency: hook.concurrency });
@@ -264,18 +283,7 @@ export class Worker implements LocalWorker {
       return;
     }
     try {
-      const record = await runAttempt(this.deps, hook, {
-        deliveryId: row.id,
-        lease: { id: row.id, part_at: row.part_at, locked_by: row.locked_by },
-        eventId: row.external_id,
-        eventType: row.event_type,
-        payload: row.payload,
-        attempt: row.attempt,
-        attemptLimit: row.attempt_limit,
-        trigger: row.next_trigger === 'redeliver' ? 'redeliver' : 'auto',
-        // A Send Test's delivery sent again (redeliver, recover) is still a test on the target.
-        test: row.is_test,
-      });
+      const record = await runAttempt(this.deps, hook, jobOf(row));
       this.metrics?.observe(record, hook.transformer.name);
       // Not awaited: the next delivery need not wait for this one's row to be written. A retry
       // that is due at once can be claimed as soon as its row is stored.

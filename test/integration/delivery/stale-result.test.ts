@@ -12,6 +12,7 @@ import { eventually } from '../../helpers/eventually.js';
 import { metricValue } from '../../helpers/metrics.js';
 import { claimDue, type ClaimedRow } from '../../../src/store/deliveries/index.js';
 import { runAttempt } from '../../../src/services/delivery/attempt.js';
+import { jobOf } from '../../../src/services/delivery/worker.js';
 
 // No worker in the service: the test's two "workers" are the only claims. The first request is
 // answered 500 (A's failure, final: one attempt allowed), every later one 200.
@@ -24,16 +25,8 @@ const { svc, rx } = useRig({
 async function attempt(row: ClaimedRow) {
   const { engine } = svc.rt;
   await engine.cache.ensure(engine.ctx.db.pool, new Map([[row.webhook_id, row.webhook_updated_at]]));
-  return runAttempt(engine.deps, engine.cache.get(row.webhook_id)!, {
-    deliveryId: row.id,
-    lease: { id: row.id, part_at: row.part_at, locked_by: row.locked_by },
-    eventId: row.external_id,
-    eventType: row.event_type,
-    payload: row.payload,
-    attempt: row.attempt,
-    attemptLimit: row.attempt_limit,
-    trigger: 'auto',
-  });
+  // The worker's own attempt of a claimed row (a new delivery: trigger auto, not a test).
+  return runAttempt(engine.deps, engine.cache.get(row.webhook_id)!, jobOf(row));
 }
 
 test("a late failure from a worker whose lease was taken over changes nothing: the delivery stays succeeded, both attempts logged, the webhook's streak unchanged", async () => {
