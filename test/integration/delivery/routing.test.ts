@@ -4,22 +4,11 @@ import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
 import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
+import { settledEvent } from '../../helpers/settled.js';
 
 const { svc, rx } = useRig();
 
 const at = (path: string) => rx.received.filter((r) => r.path === path);
-/**
- * An event as the API shows it once none of its deliveries is pending: a delivery's outcome is
- * written after its receiver has answered, so the request arriving does not prove the row says so.
- */
-const settled = (id: string, key?: string) =>
-  eventually(
-    async () => {
-      const ev = await svc.api('GET', `/v1/events/${id}`, undefined, key);
-      return ev.body.deliveries.every((d: { status: string }) => d.status !== 'pending') && ev;
-    },
-    { what: `the deliveries of ${id} no longer pending` },
-  );
 
 describe('filters.agentIds', () => {
   test('a webhook gets agent_executed events of its agents only', async () => {
@@ -41,7 +30,7 @@ describe('filters.agentIds', () => {
     );
     const skipped = await svc.api('GET', `/v1/events/${other.id}`);
     expect([skipped.status, skipped.body.deliveries]).toEqual([200, []]);
-    const delivered = await settled(matching.id);
+    const delivered = await settledEvent(svc, matching.id);
     expect(delivered.body.deliveries).toEqual([expect.objectContaining({ webhookId: hook.body.id, status: 'succeeded', lastStatusCode: 200 })]);
   });
 });
@@ -61,7 +50,7 @@ describe('the same event id in two workspaces', () => {
     await eventually(() => at('/ws-north').length === 1 && at('/ws-south').length === 1, { what: 'both workspaces delivered' });
     for (const [name, key] of Object.entries(keys)) {
       expect(JSON.parse(at(`/ws-${name}`)[0].body)).toMatchObject({ id, workspace: name, output: `from ${name}` });
-      const ev = await settled(id, key);
+      const ev = await settledEvent(svc, id, key);
       expect(ev.body.payload).toMatchObject({ id, workspace: name, output: `from ${name}` });
       expect(ev.body.deliveries).toEqual([expect.objectContaining({ status: 'succeeded' })]);
     }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startReceiver, ok, type Receiver } from '../../helpers/receiver.js';
 import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
+import { settledEvent } from '../../helpers/settled.js';
 import { prune } from '../../../src/store/retention.js';
 
 const MIN = 60_000;
@@ -106,10 +107,7 @@ describe('FORJINN_RETENTION=5m', () => {
     expect((await svc.api('POST', '/v1/events', { event: 'flow_completed', id: 'old-finished', chatflowId: 'cf' })).status).toBe(202);
     // Its delivery is stored before the next test counts rows (an attempt written during that
     // test's prune was counted there: 4 attempts where 3 were expected).
-    await eventually(async () => {
-      const ev = await svc.api('GET', '/v1/events/old-finished');
-      return ev.body.deliveries.length > 0 && ev.body.deliveries.every((d: { status: string }) => d.status !== 'pending');
-    }, { what: "old-finished's delivery stored" });
+    await settledEvent(svc, 'old-finished');
   });
 
   test('rows no partition covered (in the DEFAULT partition) go row by row once old and final; a pending one stays', async () => {
