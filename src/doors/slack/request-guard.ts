@@ -26,6 +26,29 @@ const BODY_LIMIT = 1024 * 1024;
 
 const TIMESTAMP = /^\d{1,12}$/;
 
+// The JSON requests the app answers: Slack's URL check when the request URL is saved. An Events
+// API listener (app.event) would add 'event_callback' here, and the manifest's event subscriptions.
+const JSON_TYPES = ['url_verification'];
+
+/** Why a signed JSON body is not one the app answers, or undefined (form bodies pass: Bolt parses them). */
+function jsonShape(req: Request, body: Buffer): ApiError | undefined {
+  if (req.get('content-type') === 'application/x-www-form-urlencoded') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return new ApiError('validation_error', 'not a Slack request body: neither form-encoded nor JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return new ApiError('validation_error', 'not a Slack request body: JSON that is not an object');
+  }
+  const type = (parsed as { type?: unknown }).type;
+  if (typeof type !== 'string' || !JSON_TYPES.includes(type)) {
+    return new ApiError('not_found', `this Slack app answers no JSON request of type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : '(none)'}`);
+  }
+  return undefined;
+}
+
 const refuse = (message: string) => new ApiError('unauthorized', message);
 
 /**
@@ -77,7 +100,15 @@ export function slackRequestGuard(opts: GuardOptions): RequestHandler[] {
     } catch {
       return refused('the Slack signature does not match the body and timestamp');
     }
-    // Rule 5: the first time this signature is seen, by any process on this database.
+    // Rule 5: a body the app answers. Bolt reads every body that is not form-encoded as JSON and
+    // waits 3 s for a listener to ack before it answers 404; the app has no Events API listener,
+    // so a JSON body is Slack's url_verification (answered by Bolt's receiver) or nothing it runs.
+    const shape = jsonShape(req, body);
+    if (shape) {
+      opts.log.warn({ component: 'slack', reason: shape.message }, 'slack request refused');
+      return next(shape);
+    }
+    // Rule 6: the first time this signature is seen, by any process on this database.
     try {
       if (!(await firstSeen(opts.db, signature, ts, nowS))) {
         return refused('this Slack request was already received (same signature and timestamp); a replay is not run again');
