@@ -10,6 +10,7 @@ import { createWebhookSchema, filtersSchema, patchWebhookSchema, rotateSecretSch
 import { EVENT_SCHEMAS } from '../../services/ingest/schemas.js';
 import { previewSchema } from '../../services/webhooks/preview.js';
 import { EVENT_TYPES, type EventType } from '../../services/transformers/types.js';
+import { TRANSFORMER_NAMES } from '../../services/transformers/index.js';
 import { DELIVERY_STATUSES } from '../../store/deliveries/index.js';
 
 type Schema = Record<string, unknown>;
@@ -57,6 +58,8 @@ const historyPage = (item: string, description: string): Schema => {
 };
 
 const eventType: Schema = { enum: [...EVENT_TYPES] };
+// The registry's list: a new target is in the document the day it is registered.
+const transformerName: Schema = { enum: [...TRANSFORMER_NAMES] };
 const deliveryStatus: Schema = { enum: [...DELIVERY_STATUSES] };
 
 const webhookView = {
@@ -65,7 +68,7 @@ const webhookView = {
   events: list({ enum: [...EVENT_TYPES, '*'] }),
   enabled: bool,
   description: output(webhookFields.description),
-  transformer: str,
+  transformer: transformerName,
   transformerConfig: { ...output(webhookFields.transformerConfig), description: 'secret settings shown hidden' },
   // Written out: the setting's schema ends in a transform, which JSON Schema cannot say.
   template: { ...nullable({ anyOf: [str, { type: 'object', propertyNames: eventType, additionalProperties: str }] }), description: 'one template, one per event type, or null: the built-in ones' },
@@ -240,8 +243,10 @@ export const SCHEMAS: Record<string, Schema> = {
   TransformerList: obj({
     data: list(
       obj({
-        name: str,
+        name: transformerName,
         label: str,
+        signed: { type: 'boolean', description: 'signed deliveries and a signing secret (the plain receiver); false: a chat or incident target, whose URL is its credential' },
+        description: nullable(str),
         configFields: list(
           obj({ name: str, label: str, type: { enum: ['string', 'enum', 'boolean'] }, required: bool, secret: bool, options: list(str), help: str }, ['secret', 'options', 'help']),
         ),

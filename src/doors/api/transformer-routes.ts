@@ -16,6 +16,8 @@ export function mountTransformerRoutes(r: Router, ctx: AppContext) {
       data: Object.values(TRANSFORMERS).map((t) => ({
         name: t.name,
         label: t.label,
+        signed: t.signed,
+        description: t.description ?? null,
         configFields: t.configFields,
         defaultUrl: t.defaultUrl ?? null,
         templateHelp: t.templateHelp ?? null,

@@ -7,7 +7,8 @@ import type { AppContext } from '../../core/context.js';
 import { getDelivery } from '../../store/deliveries/index.js';
 import { getWebhookById, openRow, type Webhook } from '../../store/webhooks.js';
 import { shownUrl } from '../../core/shown-url.js';
-import { escapeSlack, note, section } from './messages.js';
+import { isSigned } from '../../services/transformers/index.js';
+import { escapeSlack, kindLabel, note, section } from './messages.js';
 import { slackOrigin, type SlackOrigin } from './queries.js';
 import type { Tasks } from './tasks.js';
 
@@ -42,7 +43,7 @@ const button = (action_id: string, text: string, value: string, style?: 'primary
   ...(style ? { style } : {}),
 });
 
-const target = (w: Webhook) => `\`${w.id}\` ${escapeSlack(shownUrl(w, 'channel'))}${w.transformer === 'generic' ? '' : ` [${w.transformer}]`}`;
+const target = (w: Webhook) => `\`${w.id}\` ${escapeSlack(shownUrl(w, isSigned(w.transformer), 'channel'))}${kindLabel(w.transformer)}`;
 
 export class Alerts {
   private quiet = new Map<string, { until: number; suppressed: number }>();

@@ -2,7 +2,8 @@
 // show a webhook in one line. Everything from a user or a receiver goes through escapeSlack.
 import type { KnownBlock } from '@slack/types';
 import { EVENT_TYPES } from '../../services/transformers/types.js';
-import { escapeSlack } from '../../services/transformers/shared/text.js';
+import { escapeSlack } from '../../services/transformers/slack/escape.js';
+import { isSigned } from '../../services/transformers/index.js';
 import { LINK_USAGE } from '../../services/slack-links/link-codes.js';
 
 export { escapeSlack };
@@ -106,6 +107,11 @@ export interface LastDelivery {
   at: Date | null;
 }
 
+/** ` [slack]`: a webhook's kind, named unless it is the plain signed receiver (Transformer.signed). */
+export function kindLabel(transformer: string): string {
+  return isSigned(transformer) ? '' : ` [${transformer}]`;
+}
+
 /** `id` · url · events · state · last delivery, for lists. */
 export function webhookLine(
   h: { id: string; url: string; events: string[]; enabled: boolean; disabledReason: string | null; transformer: string },
@@ -116,6 +122,6 @@ export function webhookLine(
   const lastText = last
     ? `last: ${last.status}${last.code ? ` (HTTP ${last.code})` : ''}${last.at ? ` ${ago(last.at)}` : ''}`
     : 'no deliveries yet';
-  const kind = h.transformer === 'generic' ? '' : ` [${h.transformer}]`;
+  const kind = kindLabel(h.transformer);
   return `\`${h.id}\` ${escapeSlack(h.url)}${kind}${extra}\n    ${h.events.join(', ')} · ${state} · ${lastText}`;
 }

@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../../core/errors.js';
 import { isUuid } from '../../store/webhooks.js';
 import { createWebhook, deleteWebhook, listWebhooks, updateWebhook } from '../../services/webhooks/service.js';
 import type { CommandContext, CommandSpec } from './command.js';
-import { escapeSlack, list, say, usageFor, USAGE, webhookLine, type Reply } from './messages.js';
+import { escapeSlack, kindLabel, list, say, usageFor, USAGE, webhookLine, type Reply } from './messages.js';
 import { last, listFlag, parseFlags, UsageError } from './parse.js';
 import { lastDeliveries, type SlackOrigin } from './queries.js';
 
@@ -66,7 +66,7 @@ async function add(c: CommandContext, words: string[]): Promise<Reply> {
   const lines = [
     `:white_check_mark: Webhook added to *${escapeSlack(c.workspace.name)}*`,
     `*id* \`${webhook.id}\``,
-    `*url* ${escapeSlack(webhook.url)}${webhook.transformer === 'generic' ? '' : ` [${webhook.transformer}]`}`,
+    `*url* ${escapeSlack(webhook.url)}${kindLabel(webhook.transformer)}`,
     `*events* ${webhook.events.join(', ')}${chatflowIds.length ? ` · chatflows ${escapeSlack(chatflowIds.join(', '))}` : ''}`,
     shown ? `*secret* \`${escapeSlack(shown)}\`\nShown once, and only to you: keep it where your receiver verifies signatures.` : '*secret* none',
     `Try it: \`${usageFor(c.name, '/forjinn webhook test')} ${webhook.id.slice(0, 8)}\``,

@@ -4,7 +4,8 @@ import type { RenderContext, Verdict } from '../transformers/types.js';
 import type { Lease } from '../../store/deliveries/index.js';
 import { classify, nextDelay } from './retry-policy.js';
 import type { Sender, SendResult } from './http.js';
-import { BOT_MODE_UNLINKED, usesSlackBot } from '../transformers/slack/bot-mode.js';
+import { BOT_MODE_UNLINKED } from '../transformers/slack/bot-mode.js';
+import { usesBotToken } from '../transformers/index.js';
 import { keepHeaders, keepRequestBody, keepResponse, keepText, MAX_STORED_ERROR } from './stored.js';
 import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
 import { shownUrl } from '../../core/shown-url.js';
@@ -77,12 +78,12 @@ export interface AttemptDeps {
 export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: AttemptJob): Promise<AttemptRecord> {
   const now = deps.now?.() ?? Date.now();
   const at = new Date(now);
-  const url = shownUrl(p.webhook, 'workspace');
+  const url = shownUrl(p.webhook, p.transformer.signed, 'workspace');
   let wire: WireRequest | null = null;
   let result: SendResult;
   try {
     // A link removed after the webhook was saved: the operator's token is not used for it.
-    if (usesSlackBot(p.transformer.name, p.config) && !(await deps.slackTeamLinked?.(p.webhook.workspaceId))) throw new RenderError(BOT_MODE_UNLINKED);
+    if (usesBotToken(p.transformer, p.config) && !(await deps.slackTeamLinked?.(p.webhook.workspaceId))) throw new RenderError(BOT_MODE_UNLINKED);
     // Send Test renders as a test on every target ([TEST] in chat, a PagerDuty test alert of its own).
     const renderCtx = job.trigger === 'test' || job.test ? { ...deps.renderCtx, test: true } : deps.renderCtx;
     wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, renderCtx);

@@ -37,7 +37,8 @@ export function buildRequest(p: PreparedWebhook, input: RequestInput, renderCtx:
   let rendered: Rendered;
   // One template for every type, or this type's from a per-event map (absent: the built-in one).
   const template = templateFor(webhook.template, input.eventType);
-  if (transformer.name === 'generic' && !template) {
+  // The plain signed receiver without a template gets the event's stored bytes (types.ts `signed`).
+  if (transformer.signed && !template) {
     rendered = { body: input.payload, contentType: 'application/json', headers: {}, truncated: [], signed: true };
   } else {
     try {

@@ -118,13 +118,75 @@ export interface ConfigField {
   help?: string;
 }
 
+/**
+ * What a target can do beyond posting one message, declared by the target and read by the engine
+ * (never decided from its name). A capability a target lacks is false, not absent.
+ */
+export interface TargetCapabilities {
+  /**
+   * It can post as the Forjinn Slack app with the operator's SLACK_BOT_TOKEN instead of through the
+   * webhook's URL (Slack, with a channel set). The target then says by `usesBot` which webhooks do:
+   * a workspace needs a linked Slack team to save or deliver them (services/webhooks/slack-bot-mode.ts,
+   * services/delivery/attempt.ts).
+   */
+  botMode: boolean;
+  /** It can group messages into threads (Google Chat's threadKey setting). */
+  threads: boolean;
+  /** It can edit a message it posted before, in place (none yet). */
+  edits: boolean;
+}
+
+/**
+ * A Handlebars helper a target brings for its markup, e.g. `{{slack output}}`. The registry
+ * registers each target's helpers into the one template environment (shared/helpers.ts); a name
+ * already taken (a shared helper's or another target's) fails at start.
+ */
+export interface TemplateHelper {
+  name: string;
+  /** How many arguments it needs; fewer is a template error naming `usage`. */
+  arity: number;
+  fn: (...args: unknown[]) => unknown;
+  /** An example call, shown when it is called wrongly: '{{slack output}}'. */
+  usage: string;
+}
+
+/**
+ * One vendor limit a target renders within, as the vendor documents it: what it bounds, the
+ * number, its unit, and the page that says so. Data for the docs and the reader: the code that
+ * enforces a limit keeps its own constant, and the tests check bodies against numbers of their own.
+ */
+export interface VendorLimit {
+  what: string;
+  max: number;
+  unit: 'characters' | 'bytes' | 'items' | 'per second' | 'per minute';
+  doc: string;
+}
+
 export interface Transformer<C = unknown> {
   name: string;
   label: string;
+  /**
+   * True for the plain receiver: its deliveries carry the contract's headers and signatures
+   * (docs/delivery.md), a webhook of it gets a signing secret, its URL is not a credential (shown
+   * in full to its own workspace: core/shown-url.ts), and without a template it is sent the event's
+   * stored bytes as they are (its render of no template must give the same JSON). False for chat
+   * and incident targets: no signatures, no secret, the URL is the credential. Every Rendered it
+   * returns says the same in `signed`.
+   */
+  signed: boolean;
+  capabilities: TargetCapabilities;
+  /** With capabilities.botMode: whether these settings (as given or parsed) post with the bot token. */
+  usesBot?(config: unknown): boolean;
+  /** The Handlebars helpers of its markup (see TemplateHelper); absent: none. */
+  helpers?: readonly TemplateHelper[];
+  /** The vendor limits it renders within (empty for the plain receiver, which has none). */
+  limits: readonly VendorLimit[];
   /** Per-webhook in-flight limit when the webhook does not say (1 for rate-limited chat targets). */
   defaultEndpointConcurrency?: number;
   /** The URL to suggest when creating a webhook of this kind (PagerDuty's Events API v2). */
   defaultUrl?: string;
+  /** What it sends, in a few words, for the page's Format help ("The event as JSON, POSTed to your endpoint"); absent: "A <label> message built from the event". */
+  description?: string;
   /** What a custom template renders to, shown beside the template editor. */
   templateHelp?: string;
   configFields: ConfigField[];

@@ -1,7 +1,7 @@
 // Preview: render a sample (or a given event) through a transformer and template without
 // sending anything. Serves the page's live preview, for saved webhooks and unsaved forms alike.
 import { z } from 'zod';
-import { getTransformer, TRANSFORMER_NAMES, withRenderLimit } from '../transformers/index.js';
+import { DEFAULT_TRANSFORMER, getTransformer, TRANSFORMER_NAMES, withRenderLimit } from '../transformers/index.js';
 import { SAMPLE_EVENTS } from '../transformers/samples.js';
 import { EVENT_TYPES, TransformerError, type EventType, type RenderContext } from '../transformers/types.js';
 import type { Config } from '../../core/config.js';
@@ -13,7 +13,7 @@ import { templateSchema } from './schema.js';
 
 export const previewSchema = z
   .object({
-    transformer: z.string().default('generic'),
+    transformer: z.string().default(DEFAULT_TRANSFORMER),
     transformerConfig: z.record(z.string(), z.unknown()).default({}),
     template: templateSchema.optional(),
     event: z.enum(EVENT_TYPES, { message: `must be one of ${EVENT_TYPES.join(', ')}` }).optional(),

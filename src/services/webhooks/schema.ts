@@ -2,6 +2,7 @@
 // through these schemas, so a field error reads the same everywhere.
 import { z } from 'zod';
 import { EVENT_TYPES } from '../transformers/types.js';
+import { DEFAULT_TRANSFORMER } from '../transformers/index.js';
 
 const id = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
 const idList = z.array(id).max(500, 'at most 500 ids');
@@ -79,7 +80,7 @@ export const createWebhookSchema = z
     secret: secretSchema.nullable().optional(),
     enabled: webhookFields.enabled.optional(),
     description: webhookFields.description.optional(),
-    transformer: webhookFields.transformer.default('generic'),
+    transformer: webhookFields.transformer.default(DEFAULT_TRANSFORMER),
     transformerConfig: webhookFields.transformerConfig.default({}),
     template: webhookFields.template.optional(),
     filters: webhookFields.filters.default({}),

@@ -1,7 +1,7 @@
 // Webhook registry operations shared by the REST API, the CLI and the Slack app: the same
 // validation and the same rules whichever door a change comes through.
 import { randomBytes } from 'node:crypto';
-import { getTransformer, TRANSFORMER_NAMES, withRenderLimit } from '../transformers/index.js';
+import { getTransformer, isSigned, TRANSFORMER_NAMES, withRenderLimit } from '../transformers/index.js';
 import { TransformerError } from '../transformers/types.js';
 import type { AppContext } from '../../core/context.js';
 import { withTransaction, type Queryable } from '../../store/database.js';
@@ -94,8 +94,8 @@ export async function createWebhook(
 ): Promise<{ webhook: WebhookView; secret: string | null }> {
   const input: CreateWebhookInput = parseInput(createWebhookSchema, raw);
   checkTarget(ctx, input);
-  // Chat targets take no signatures (their render says signed: false): a secret would sign nothing.
-  const signed = input.transformer === 'generic';
+  // Chat targets take no signatures (they declare signed: false): a secret would sign nothing.
+  const signed = isSigned(input.transformer);
   if (!signed && input.secret) {
     throw invalid('secret', `${input.transformer} deliveries are not signed (chat and incident targets take no signatures); leave the secret out`);
   }

@@ -9,9 +9,10 @@
 import type { Queryable } from '../../store/database.js';
 import { invalid } from '../../core/errors.js';
 import { workspaceHasSlackTeam } from '../../store/slack-links.js';
-import { BOT_MODE_FIELD, BOT_MODE_UNLINKED, usesSlackBot } from '../transformers/slack/bot-mode.js';
+import { BOT_MODE_FIELD, BOT_MODE_UNLINKED } from '../transformers/slack/bot-mode.js';
+import { getTransformer, usesBotToken } from '../transformers/index.js';
 
-export { BOT_MODE_FIELD, BOT_MODE_UNLINKED, usesSlackBot };
+export { BOT_MODE_FIELD, BOT_MODE_UNLINKED };
 
 // The rule's one read; the engine asks it again before every bot-mode attempt.
 export { workspaceHasSlackTeam };
@@ -22,6 +23,6 @@ export async function checkSlackBotMode(
   workspaceId: string,
   target: { transformer: string; transformerConfig: Record<string, unknown> },
 ): Promise<void> {
-  if (!usesSlackBot(target.transformer, target.transformerConfig)) return;
+  if (!usesBotToken(getTransformer(target.transformer), target.transformerConfig)) return;
   if (!(await workspaceHasSlackTeam(db, workspaceId))) throw invalid(BOT_MODE_FIELD, BOT_MODE_UNLINKED);
 }

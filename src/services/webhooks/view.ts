@@ -1,6 +1,6 @@
 // What the API shows of a webhook: never a secret; its URL as shown-url.ts says; header values
 // and secret-marked transformer settings hidden.
-import { getTransformer } from '../transformers/index.js';
+import { getTransformer, isSigned } from '../transformers/index.js';
 import type { Webhook } from '../../store/webhooks.js';
 import { HIDDEN } from '../../core/reveal.js';
 import { shownUrl, type UrlAudience } from '../../core/shown-url.js';
@@ -38,7 +38,7 @@ export function toView(w: Webhook, audience: UrlAudience = 'workspace'): Webhook
   const secretFields = secretFieldNames(w.transformer);
   return {
     id: w.id,
-    url: shownUrl(w, audience),
+    url: shownUrl(w, isSigned(w.transformer), audience),
     events: w.events,
     enabled: w.enabled,
     description: w.description,

@@ -40,16 +40,16 @@ describe('hintUrl', () => {
 });
 
 describe('shownUrl', () => {
-  const generic = { transformer: 'generic', url: 'https://example.com/hooks/forjinn', urlMasked: 'https://example.com/hoo…' };
-  const slack = { transformer: 'slack', url: 'https://hooks.slack.com/services/T/B/X', urlMasked: 'https://hooks.slack.com/ser…' };
+  const generic = { url: 'https://example.com/hooks/forjinn', urlMasked: 'https://example.com/hoo…' };
+  const slack = { url: 'https://hooks.slack.com/services/T/B/X', urlMasked: 'https://hooks.slack.com/ser…' };
 
-  test('a generic URL in full to its own workspace, hinted in a Slack channel', () => {
-    expect(shownUrl(generic, 'workspace')).toBe(generic.url);
-    expect(shownUrl(generic, 'channel')).toBe(generic.urlMasked);
+  test('a signed target\'s URL in full to its own workspace, hinted in a Slack channel', () => {
+    expect(shownUrl(generic, true, 'workspace')).toBe(generic.url);
+    expect(shownUrl(generic, true, 'channel')).toBe(generic.urlMasked);
   });
 
-  test("a chat target's URL (its credential) hinted to everyone", () => {
-    expect(shownUrl(slack, 'workspace')).toBe(slack.urlMasked);
-    expect(shownUrl(slack, 'channel')).toBe(slack.urlMasked);
+  test("an unsigned (chat) target's URL (its credential) hinted to everyone", () => {
+    expect(shownUrl(slack, false, 'workspace')).toBe(slack.urlMasked);
+    expect(shownUrl(slack, false, 'channel')).toBe(slack.urlMasked);
   });
 });

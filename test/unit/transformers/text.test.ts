@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { escapeChatText } from '../../../src/services/transformers/google-chat/escape.js';
+import { escapeSlack } from '../../../src/services/transformers/slack/escape.js';
+import { escapeTeams } from '../../../src/services/transformers/teams/escape.js';
 import {
-  escapeChatText,
-  escapeSlack,
-  escapeTeams,
   fence,
   formatDuration,
   truncate,

@@ -26,6 +26,9 @@ export interface Health {
 export interface TransformerInfo {
   name: string;
   label: string;
+  /** The plain receiver: signed deliveries, a signing secret, the URL shown in full. */
+  signed: boolean;
+  description: string | null;
   configFields: ConfigField[];
   defaultUrl: string | null;
   templateHelp: string | null;

@@ -15,8 +15,9 @@ import { showsFullUrl } from '../../../core/shown-url.js';
 /** What the Format field says of each format: what is sent, and whether it is signed. */
 function formatHelp(t: TransformerInfo | undefined): string {
   if (!t) return '';
-  if (t.name === 'generic') return 'The event as JSON, POSTed to your endpoint and signed with the webhook\'s secret (X-Forjinn-Signature, webhook-signature).';
-  return `A ${t.label} message built from the event. Not signed: ${t.label} takes no signatures, so no signing secret is made; the URL${t.configFields.some((f) => f.secret) ? ' and the secret settings are' : ' is'} the credential.`;
+  const what = t.description ?? `A ${t.label} message built from the event`;
+  if (t.signed) return `${what} and signed with the webhook's secret (X-Forjinn-Signature, webhook-signature).`;
+  return `${what}. Not signed: ${t.label} takes no signatures, so no signing secret is made; the URL${t.configFields.some((f) => f.secret) ? ' and the secret settings are' : ' is'} the credential.`;
 }
 
 /** The secret of a webhook just created, shown once by the edit view it lands on. */
@@ -28,8 +29,11 @@ export async function renderForm({ main, signal, params, refresh }: View) {
   const created = justCreated?.id === id ? justCreated : undefined;
   justCreated = undefined;
   const byName = new Map(transformers.map((t) => [t.name, t]));
+  // The API lists the default target first; a webhook's own target is signed as its transformer says.
+  const defaultName = transformers[0]?.name;
+  const signed = (name: string | undefined): boolean => (name !== undefined && byName.get(name)?.signed) === true;
 
-  const transformer = h('select', { id: 'transformer' }, transformers.map((t) => h('option', { value: t.name, selected: t.name === (w?.transformer ?? 'generic') }, t.label)));
+  const transformer = h('select', { id: 'transformer' }, transformers.map((t) => h('option', { value: t.name, selected: t.name === (w?.transformer ?? defaultName) }, t.label)));
   const url = input({ id: 'url', type: 'url', inputmode: 'url', value: w?.url ?? '', placeholder: 'https://example.com/hooks/forjinn', required: true });
   const description = input({ id: 'description', value: w?.description ?? '', placeholder: 'What this endpoint is for', maxlength: 500 });
   const enabled = h('input', { type: 'checkbox', role: 'switch', id: 'enabled', checked: w?.enabled ?? true });
@@ -57,7 +61,7 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     template.setHelp(t);
     replace(formatHelpText, formatHelp(t));
     // Only plain JSON deliveries are signed: a chat target gets no secret (the API makes none).
-    if (secretField) secretField.hidden = t?.name !== 'generic';
+    if (secretField) secretField.hidden = t?.signed !== true;
     if (!first && t?.defaultUrl && !url.value) url.value = t.defaultUrl;
     url.placeholder = t?.defaultUrl ?? 'https://example.com/hooks/forjinn';
   }
@@ -75,7 +79,7 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     w ? h('h2', {}, 'Settings') : null,
     summary,
     field('Format', transformer, { field: 'transformer', help: formatHelpText }),
-    field('Endpoint URL', url, { field: 'url', help: w && !showsFullUrl(w.transformer, 'workspace') ? 'Shown shortened because it carries credentials; type a new one to replace it.' : 'Where deliveries are POSTed.' }),
+    field('Endpoint URL', url, { field: 'url', help: w && !showsFullUrl(signed(w.transformer), 'workspace') ? 'Shown shortened because it carries credentials; type a new one to replace it.' : 'Where deliveries are POSTed.' }),
     field('Description (optional)', description, { field: 'description' }),
     events.el,
     h('div', { class: 'field switch', 'data-field': 'enabled' }, enabled, h('label', { for: 'enabled' }, 'Enabled: deliver events to it'), h('p', { class: 'field-error' })),
@@ -105,7 +109,7 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     };
     // A chat target's URL is shown masked: sent back only when it was changed.
     if (!w || url.value !== w.url) body.url = url.value.trim();
-    if (!w && secret.value && transformer.value === 'generic') body.secret = secret.value;
+    if (!w && secret.value && signed(transformer.value)) body.secret = secret.value;
     try {
       if (w) {
         await api<Webhook>('PATCH', `/v1/webhooks/${w.id}`, body);
@@ -133,18 +137,18 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     main,
     h('p', { class: 'back' }, h('a', { href: '#/webhooks' }, '← Webhooks')),
     h('div', { class: 'page-head' }, h('h1', { id: 'form-title', tabindex: -1 }, title), w ? h('a', { class: 'button secondary', href: `#/webhooks/${w.id}/log` }, 'Request log') : null),
-    created ? createdPanel(created.secret, w?.transformer ?? 'generic') : null,
+    created ? createdPanel(created.secret, signed(w?.transformer ?? defaultName)) : null,
     w ? h('section', { class: 'card', 'aria-labelledby': 'test-title' }, h('h2', { id: 'test-title' }, 'Send a test'), h('p', { class: 'help' }, 'Sends a sample event through the same path as real deliveries and shows what was sent and answered.'), sendTestControl(w.id, w.events, { editable: true })) : null,
     form,
     // Chat and incident targets take no signatures: no secret to show or rotate.
-    w && w.transformer === 'generic' ? rotateSection(w, () => toast('Secret rotated.')) : null,
+    w && signed(w.transformer) ? rotateSection(w, () => toast('Secret rotated.')) : null,
     w ? deleteSection(w) : null,
   );
   void preview.run();
 }
 
-function createdPanel(secret: string | null, transformer: string): HTMLElement {
+function createdPanel(secret: string | null, signed: boolean): HTMLElement {
   const next = h('p', {}, 'Next: send a test below to check that your endpoint answers.');
   if (secret) return h('div', {}, notice('info', 'Webhook created.', next), secretOnce(secret, 'Your signing secret'));
-  return transformer === 'generic' ? notice('info', 'Webhook created (unsigned).', next) : notice('info', 'Webhook created.', next);
+  return signed ? notice('info', 'Webhook created (unsigned).', next) : notice('info', 'Webhook created.', next);
 }

@@ -4,8 +4,9 @@
 import { EmbedBuilder, embedLength } from '@discordjs/builders';
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { EventView, Status } from '../shared/event-view.js';
-import { escapeDiscord, truncate, truncateMarkup } from '../shared/text.js';
-import { TransformerError } from '../types.js';
+import { truncate, truncateMarkup } from '../shared/text.js';
+import { escapeDiscord } from './escape.js';
+import { TransformerError, type VendorLimit } from '../types.js';
 
 // https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 export const DISCORD_TITLE_MAX = 256;
@@ -16,6 +17,16 @@ export const DISCORD_FIELD_VALUE_MAX = 1024;
 export const DISCORD_FOOTER_MAX = 2048;
 /** Across title, description, field names and values, footer and author of all embeds. */
 export const DISCORD_EMBEDS_TOTAL_MAX = 6000;
+const EMBED_LIMITS_DOC = 'https://discord.com/developers/docs/resources/message#embed-object-embed-limits';
+export const DISCORD_LIMITS: readonly VendorLimit[] = [
+  { what: 'embed title', max: DISCORD_TITLE_MAX, unit: 'characters', doc: EMBED_LIMITS_DOC },
+  { what: 'embed description', max: DISCORD_DESCRIPTION_MAX, unit: 'characters', doc: EMBED_LIMITS_DOC },
+  { what: 'embed fields', max: DISCORD_FIELDS_MAX, unit: 'items', doc: EMBED_LIMITS_DOC },
+  { what: 'field name', max: DISCORD_FIELD_NAME_MAX, unit: 'characters', doc: EMBED_LIMITS_DOC },
+  { what: 'field value', max: DISCORD_FIELD_VALUE_MAX, unit: 'characters', doc: EMBED_LIMITS_DOC },
+  { what: 'footer text', max: DISCORD_FOOTER_MAX, unit: 'characters', doc: EMBED_LIMITS_DOC },
+  { what: 'characters across all embeds', max: DISCORD_EMBEDS_TOTAL_MAX, unit: 'characters', doc: EMBED_LIMITS_DOC },
+];
 // Facts are a glance, not a dump; short values leave the 6000 budget to the description.
 const FACT_VALUE_MAX = 300;
 

@@ -6,7 +6,8 @@ import { parseSettings, withQuery } from '../shared/config.js';
 import { viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
 import { TransformerError, type AnswerRules, type Rendered, type Transformer } from '../types.js';
-import { buildEmbed } from './embed.js';
+import { buildEmbed, DISCORD_LIMITS } from './embed.js';
+import { DISCORD_HELPERS } from './escape.js';
 
 export interface DiscordConfig {
   username: string;
@@ -70,6 +71,13 @@ export const discord: Transformer<DiscordConfig> = {
   label: 'Discord',
   // Discord rate-limits per webhook; 10,000 invalid requests in 10 minutes bans the sending IP.
   defaultEndpointConcurrency: 1,
+  signed: false,
+  capabilities: { botMode: false, threads: false, edits: false },
+  helpers: DISCORD_HELPERS,
+  limits: [
+    ...DISCORD_LIMITS,
+    { what: 'webhook username', max: DISCORD_USERNAME_MAX, unit: 'characters', doc: 'https://discord.com/developers/docs/resources/webhook#execute-webhook' },
+  ],
   configFields: [
     { name: 'username', label: 'Bot name', type: 'string', required: false, help: `Shown as the sender (default ${DEFAULT_USERNAME}).` },
     { name: 'avatarUrl', label: 'Avatar URL', type: 'string', required: false, help: 'An https image URL shown as the sender avatar.' },

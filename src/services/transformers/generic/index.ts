@@ -43,7 +43,13 @@ function requireJson(text: string): void {
 export const generic: Transformer<GenericConfig> = {
   name: 'generic',
   label: 'HTTPS endpoint (JSON)',
+  // The plain receiver: the contract's headers and signatures, a signing secret, the event as it is.
+  signed: true,
+  capabilities: { botMode: false, threads: false, edits: false },
+  // Any HTTPS endpoint: no vendor, no vendor limits (ingest bounds the event itself).
+  limits: [],
   configFields: [],
+  description: 'The event as JSON, POSTed to your endpoint',
   templateHelp:
     'Renders the whole JSON body. Write values with {{json field}} so quotes and newlines stay valid JSON; ' +
     '{{json this}} is the event itself.',

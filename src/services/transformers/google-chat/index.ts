@@ -16,7 +16,8 @@ import {
   type Rendered,
   type Transformer,
 } from '../types.js';
-import { buildMessage } from './message.js';
+import { GOOGLE_CHAT_HELPERS } from './escape.js';
+import { buildMessage, GOOGLE_CHAT_MAX_BYTES } from './message.js';
 
 export interface GoogleChatConfig {
   /** A Handlebars template for the thread key, e.g. `{{chatflowId}}`; empty result: no thread. */
@@ -67,6 +68,14 @@ export const googleChat: Transformer<GoogleChatConfig> = {
   name: 'google-chat',
   label: 'Google Chat',
   defaultEndpointConcurrency: 1,
+  signed: false,
+  // Threads: the threadKey setting groups messages (one thread per chatflow, say).
+  capabilities: { botMode: false, threads: true, edits: false },
+  helpers: GOOGLE_CHAT_HELPERS,
+  limits: [
+    { what: 'message, text and cards', max: GOOGLE_CHAT_MAX_BYTES, unit: 'bytes', doc: 'https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create' },
+    { what: 'messages per space, shared by every sender', max: 60, unit: 'per minute', doc: 'https://developers.google.com/workspace/chat/limits' },
+  ],
   configFields: [
     {
       name: 'threadKey',

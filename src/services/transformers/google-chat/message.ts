@@ -2,7 +2,8 @@
 // a header (title, and workspace and event id beneath), the template's HTML, the facts and link
 // buttons, cut to fit Chat's message size.
 import type { EventView } from '../shared/event-view.js';
-import { escapeChatText, escapeHtml, truncate, truncateMarkup, truncateToFit } from '../shared/text.js';
+import { truncate, truncateMarkup, truncateToFit } from '../shared/text.js';
+import { escapeChatText, escapeHtml } from './escape.js';
 
 // https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create :
 // "The maximum message size, including text and cards, is 32,000 bytes." Measured on our JSON,

@@ -3,11 +3,18 @@
 import { createHash } from 'node:crypto';
 import { field, str, type EventView } from '../shared/event-view.js';
 import { truncate } from '../shared/text.js';
-import type { ForjinnEvent, RenderContext } from '../types.js';
+import type { ForjinnEvent, RenderContext, VendorLimit } from '../types.js';
 
 // https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
 export const PAGERDUTY_SUMMARY_MAX = 1024;
 export const PAGERDUTY_DEDUP_KEY_MAX = 255;
+const TRIGGER_DOC = 'https://developer.pagerduty.com/docs/events-api-v2/trigger-events/';
+export const PAGERDUTY_LIMITS: readonly VendorLimit[] = [
+  { what: 'payload.summary', max: PAGERDUTY_SUMMARY_MAX, unit: 'characters', doc: TRIGGER_DOC },
+  { what: 'dedup_key', max: PAGERDUTY_DEDUP_KEY_MAX, unit: 'characters', doc: TRIGGER_DOC },
+  { what: 'event', max: 512 * 1024, unit: 'bytes', doc: TRIGGER_DOC },
+  { what: 'events per routing key', max: 120, unit: 'per minute', doc: 'https://developer.pagerduty.com/docs/events-api-v2/overview/#response-codes--retry-logic' },
+];
 export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 export type Severity = (typeof PAGERDUTY_SEVERITIES)[number];
 // The whole event may be 512 KB; details are for reading in the incident, so each text is kept

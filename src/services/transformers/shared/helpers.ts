@@ -1,14 +1,11 @@
 // The Handlebars environment every template runs in: isolated (helpers registered here never leak
 // into another Handlebars user in the process), and without HTML escaping, because HTML escaping
 // is wrong for every target (Slack shows `&quot;`, and it does not make a JSON string safe).
-// Templates escape on purpose with the per-target helpers below.
+// Templates escape on purpose with each target's own helpers (`{{slack …}}`, `{{teams …}}`), which
+// the target declares in its folder (Transformer.helpers) and the registry registers here.
 import Handlebars from 'handlebars';
+import type { TemplateHelper } from '../types.js';
 import {
-  escapeChatText,
-  escapeDiscord,
-  escapeHtml,
-  escapeSlack,
-  escapeTeams,
   fence,
   formatDuration,
   formatNumber,
@@ -78,6 +75,8 @@ type Plain = (...args: unknown[]) => unknown;
 
 /** Registers `fn` with the Handlebars options argument removed, so helpers see only their args. */
 function helper(name: string, arity: number, fn: Plain, usage: string): void {
+  // A target's helper may not replace Handlebars' own, a shared one or another target's.
+  if (Object.hasOwn(hbs.helpers, name)) throw new Error(`the template helper {{${name}}} is registered twice`);
   hbs.registerHelper(name, (...raw: unknown[]) => {
     const args = raw.slice(0, -1);
     if (args.length < arity) throw new Error(`${name} needs ${arity} argument${arity > 1 ? 's' : ''}: ${usage}`);
@@ -90,14 +89,19 @@ function helper(name: string, arity: number, fn: Plain, usage: string): void {
 
 const text1 = (f: (s: string) => string) => (v: unknown) => f(asText(v));
 
-// Escaping: one per target markup. Escape after truncating (escaping lengthens text).
+/** A target's escaping helper: `{{name text}}` is `escape(text)` (for Transformer.helpers). */
+export function textHelper(name: string, escape: (text: string) => string, usage = `{{${name} output}}`): TemplateHelper {
+  return { name, arity: 1, fn: text1(escape), usage };
+}
+
+/** Registers a target's helpers (the registry does, for each target it lists). */
+export function registerTemplateHelpers(helpers: readonly TemplateHelper[] = []): void {
+  for (const h of helpers) helper(h.name, h.arity, h.fn, h.usage);
+}
+
+// Escaping a JSON value; each target's markup escaping is the target's (Transformer.helpers).
+// Escape after truncating (escaping lengthens text).
 helper('json', 1, (v) => JSON.stringify(v === undefined ? null : v), '{{json output}} gives a JSON value');
-helper('slack', 1, text1(escapeSlack), '{{slack output}}');
-helper('escapeSlack', 1, text1(escapeSlack), '{{escapeSlack output}} (the same as {{slack output}})');
-helper('discord', 1, text1(escapeDiscord), '{{discord output}}');
-helper('teams', 1, text1(escapeTeams), '{{teams output}}');
-helper('html', 1, text1(escapeHtml), '{{html output}}');
-helper('chattext', 1, text1(escapeChatText), '{{chattext chatflowName}}');
 
 // Shaping text.
 helper(
@@ -135,5 +139,7 @@ hbs.registerHelper('and', (...raw: unknown[]) => raw.slice(0, -1).every(Boolean)
 hbs.registerHelper('or', (...raw: unknown[]) => raw.slice(0, -1).some(Boolean));
 helper('not', 1, (v) => !v, '{{#if (not output)}}');
 
-/** The helper names, for the docs and the template editor. */
-export const HELPER_NAMES = Object.freeze(Object.keys(hbs.helpers).sort());
+/** The helper names registered so far (the registry's HELPER_NAMES: once the targets' are in). */
+export function helperNames(): readonly string[] {
+  return Object.freeze(Object.keys(hbs.helpers).sort());
+}

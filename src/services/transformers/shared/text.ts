@@ -1,7 +1,6 @@
 // Text handling shared by every target: cutting to a vendor limit without breaking a character
-// or the markup around the cut, and escaping user or model text for each target's markup.
-// discord.js's own formatter and builder packages: the same code, without loading the whole client.
-import { escapeMarkdown } from '@discordjs/formatters';
+// or the markup around the cut. Escaping user or model text for a target's markup is the target's
+// (escape.ts in its folder, with its template helper).
 
 export const ELLIPSIS = '…';
 
@@ -80,48 +79,6 @@ export function truncateToFit(text: string, fits: (candidate: string) => boolean
 /** Collapses every run of whitespace (newlines included) to one space: for titles and summaries. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-// ---- escaping, one function per target markup ----
-
-/** Slack mrkdwn decodes only these three entities; `<!here>`, `<@U…>`, `<url|x>` become inert. */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Discord markdown; mentions are made harmless by allowed_mentions, not by escaping. */
-export function escapeDiscord(text: string): string {
-  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
-}
-
-/**
- * Adaptive Card markdown (a CommonMark subset: bold, italic, lists, links). CommonMark's
- * backslash escapes neutralise them; a link needs `](`, so a lone bracket stays as it is;
- * HTML is never rendered, so `<` needs nothing.
- */
-export function escapeTeams(text: string): string {
-  return text
-    .replace(/[\\*_`~]|\](?=\()/g, '\\$&')
-    .replace(/^(\s*)([-+#>])/gm, '$1\\$2')
-    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
-}
-
-/** Google Chat card text is an HTML subset (b, i, u, font, a, br). */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/**
- * Google Chat *text* messages use Slack-like `<users/all>` and `<url|text>` sequences but decode
- * no entities, so a zero-width space after `<` is what keeps them from being parsed.
- */
-export function escapeChatText(text: string): string {
-  return text.replace(/</g, '<\u200b');
 }
 
 /** A fenced code block; a ``` inside the text would end the fence early. */

@@ -2,7 +2,8 @@
 // mrkdwn section, the facts as section fields, the links, and a context footer.
 import type { ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { EventView } from '../shared/event-view.js';
-import { escapeSlack, truncate, truncateMarkup } from '../shared/text.js';
+import { truncate, truncateMarkup } from '../shared/text.js';
+import { escapeSlack } from './escape.js';
 
 // https://api.slack.com/reference/block-kit/blocks : at most 50 blocks in a message.
 export const SLACK_MAX_BLOCKS = 50;

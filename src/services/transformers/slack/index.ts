@@ -7,6 +7,9 @@ import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared
 import { TransformerError, type Rendered, type Transformer } from '../types.js';
 import { buildMessage } from './blocks.js';
 import { SLACK_ANSWERS } from './answers.js';
+import { usesSlackBot } from './bot-mode.js';
+import { SLACK_HELPERS } from './escape.js';
+import { SLACK_LIMITS } from './limits.js';
 
 export interface SlackConfig {
   /** Bot mode: post to this channel with SLACK_BOT_TOKEN instead of the incoming webhook. */
@@ -35,6 +38,13 @@ export const slack: Transformer<SlackConfig> = {
   label: 'Slack',
   // Slack allows about one message a second per webhook: one at a time, 429s slow it further.
   defaultEndpointConcurrency: 1,
+  signed: false,
+  // Bot mode: with a channel set, it posts as the Forjinn Slack app (bot-mode.ts). No threads yet
+  // (a thread_ts is never sent), no edits.
+  capabilities: { botMode: true, threads: false, edits: false },
+  usesBot: usesSlackBot,
+  helpers: SLACK_HELPERS,
+  limits: SLACK_LIMITS,
   configFields: [
     {
       name: 'channel',

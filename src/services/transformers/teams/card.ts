@@ -3,7 +3,8 @@
 // cut to fit Teams' message size. No Adaptive Cards library is a dependency; the few element
 // shapes used are typed here from the schema (https://adaptivecards.io/explorer/).
 import type { EventView, Status } from '../shared/event-view.js';
-import { escapeTeams, truncate, truncateMarkup, truncateToFit } from '../shared/text.js';
+import { truncate, truncateMarkup, truncateToFit } from '../shared/text.js';
+import { escapeTeams } from './escape.js';
 import { TransformerError } from '../types.js';
 
 // https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using#rate-limiting-for-connectors

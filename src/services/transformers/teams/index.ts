@@ -6,9 +6,13 @@ import { parseSettings } from '../shared/config.js';
 import { viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
 import { TransformerError, type AnswerRules, type Rendered, type Transformer } from '../types.js';
-import { buildCard } from './card.js';
+import { buildCard, TEAMS_MAX_BYTES } from './card.js';
+import { TEAMS_HELPERS } from './escape.js';
 
 export type TeamsConfig = Record<string, never>;
+
+const TEAMS_LIMITS_DOC =
+  'https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using#rate-limiting-for-connectors';
 
 const schema = z.strictObject({});
 
@@ -45,6 +49,14 @@ export const teams: Transformer<TeamsConfig> = {
   name: 'teams',
   label: 'Microsoft Teams (Workflows)',
   defaultEndpointConcurrency: 1,
+  signed: false,
+  capabilities: { botMode: false, threads: false, edits: false },
+  helpers: TEAMS_HELPERS,
+  limits: [
+    // Some tenants refuse well under it: the card is cut to 20 KB (card.ts TEAMS_TARGET_BYTES).
+    { what: 'message', max: TEAMS_MAX_BYTES, unit: 'bytes', doc: TEAMS_LIMITS_DOC },
+    { what: 'requests per flow', max: 4, unit: 'per second', doc: TEAMS_LIMITS_DOC },
+  ],
   configFields: [],
   templateHelp:
     'Renders the text under the card title in Adaptive Card markdown (bold, italic, lists, links). ' +
