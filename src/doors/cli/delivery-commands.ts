@@ -1,15 +1,17 @@
 // emit, webhook test, verify: the delivery engine from the command line.
 import { readFileSync } from 'node:fs';
 import { findWorkspace } from '../../store/workspaces.js';
-import { createEngine } from '../../services/delivery/engine.js';
-import { sendTest } from '../../services/delivery/send-test.js';
-import { ingestEvent } from '../../services/ingest/ingest.js';
 import { verifyWebhook } from '../../services/receiving/verify.js';
 import { CliError, parse, required } from './args.js';
 import type { Command } from './command.js';
+import type { sendTest } from '../../services/delivery/send-test.js';
 import { cli, workspaceId } from './webhook-commands.js';
 import { withContext } from './with-context.js';
 import { keyWorkspace } from './service-client.js';
+
+// Loaded on use: --help, usage errors and commands through the API need none of the engine.
+const ingest = () => import('../../services/ingest/ingest.js');
+const engines = () => Promise.all([import('../../services/delivery/engine.js'), import('../../services/delivery/send-test.js')]);
 
 const EMIT = 'forjinn-webhooks emit <file.json | -> [--workspace default] [--idempotency-key K]';
 const TEST = 'forjinn-webhooks webhook test <id> [--event TYPE] [--workspace default]';
@@ -43,6 +45,7 @@ export const deliveryCommands: Command[] = [
         return 0;
       }
       const name = values.workspace ?? 'default';
+      const { ingestEvent } = await ingest();
       const result = await withContext(async (ctx) =>
         cli(async () => {
           const w = await findWorkspace(ctx.db.pool, name);
@@ -71,6 +74,7 @@ export const deliveryCommands: Command[] = [
         result = (await service.call('POST', `/v1/webhooks/${encodeURIComponent(id)}/test`, { body: input })).body;
       } else {
         const name = values.workspace ?? 'default';
+        const [{ createEngine }, { sendTest }] = await engines();
         result = await withContext(async (ctx) =>
           cli(async () => {
             const wsId = await workspaceId(ctx, name);

@@ -14,7 +14,6 @@ import type pg from 'pg';
 import { loadConfig } from '../../core/config.js';
 import { withTransaction } from '../../store/database.js';
 import { countNotSealedUnder, replaceSealedValue, sealedColumns, sealedValues } from '../../store/sealed-columns.js';
-import { openContext } from '../../store/open.js';
 import { assertEmbeddedExists } from '../../store/embedded.js';
 import { createCipher, loadMasterKey, masterKeyId, parseMasterKey, sealedKeyId, writeKeyFile, type Cipher } from '../../core/crypto.js';
 import { createLogger, resolveLogFormat } from '../../core/log.js';
@@ -83,6 +82,8 @@ async function rotate(newKeyText: string | undefined): Promise<number> {
   if (next.equals(current)) throw new CliError('the new key is the current master key; nothing to do');
   // Exclusive: the embedded database refuses while a service holds it (it would keep serving
   // values sealed with a key it no longer has).
+  // Loaded on use: --help and usage errors need none of the store.
+  const { openContext } = await import('../../store/open.js');
   const { ctx } = await openContext(config, { exclusive: true, log, mustExist: true });
   let counts: Map<string, number>;
   try {

@@ -2,7 +2,7 @@
 // same removal serve and worker run on their own (store/retention.ts); safe beside them: one
 // process prunes at a time, and a run that finds another one at it says so and exits 0.
 import { parseRetention } from '../../core/config.js';
-import { prune, type PruneResult } from '../../store/retention.js';
+import type { PruneResult } from '../../store/retention.js';
 import { describePeriod, formatPeriod } from '../../services/retention-window.js';
 import { CliError, parse } from './args.js';
 import type { Command } from './command.js';
@@ -55,6 +55,8 @@ export const pruneCommands: Command[] = [
         if (!retentionMs) return `${setting}=0: history is kept forever; nothing removed.`;
         const now = new Date();
         const before = `before ${utc(new Date(now.getTime() - retentionMs))} (older than ${describePeriod(formatPeriod(retentionMs))})`;
+        // Loaded on use: --help and usage errors need none of the store.
+        const { prune } = await import('../../store/retention.js');
         const result = await prune(ctx.db, { retentionMs, now });
         if (!result) return 'Another process is pruning this database right now; nothing done here (it removes the same history).';
         return report(result, before);

@@ -3,11 +3,13 @@
 import { findWorkspace } from '../../store/workspaces.js';
 import type { AppContext } from '../../core/context.js';
 import { ApiError } from '../../core/errors.js';
-import { createWebhook, deleteWebhook, listWebhooks } from '../../services/webhooks/service.js';
 import { CliError, parse, required } from './args.js';
 import type { Command } from './command.js';
 import { withContext } from './with-context.js';
 import { keyWorkspace } from './service-client.js';
+
+// Loaded on use: --help, usage errors and commands through the API need none of the service.
+const webhooks = () => import('../../services/webhooks/service.js');
 
 const ADD =
   'forjinn-webhooks webhook add --url <url> [--events a,b|*] [--workspace default] [--transformer generic] [--secret S] [--description D]';
@@ -62,6 +64,7 @@ export const webhookCommands: Command[] = [
         await keyWorkspace(service, values.workspace);
         created = (await service.call<{ id: string; secret?: string | null }>('POST', '/v1/webhooks', { body: input })).body;
       } else {
+        const { createWebhook } = await webhooks();
         const made = await withContext((ctx) => cli(async () => createWebhook(ctx, await workspaceId(ctx, values.workspace ?? 'default'), input)));
         created = { id: made.webhook.id, secret: made.secret };
       }
@@ -81,6 +84,7 @@ export const webhookCommands: Command[] = [
         await keyWorkspace(service, values.workspace);
         hooks = (await service.call<{ data: typeof hooks }>('GET', '/v1/webhooks')).body.data;
       } else {
+        const { listWebhooks } = await webhooks();
         hooks = await withContext(async (ctx) => listWebhooks(ctx, await workspaceId(ctx, values.workspace ?? 'default')));
       }
       if (hooks.length === 0) process.stdout.write('no webhooks (add one with: forjinn-webhooks webhook add --url ...)\n');
@@ -105,6 +109,7 @@ export const webhookCommands: Command[] = [
         // The API answers 204 with no count of the deliveries it cancelled.
         await service.call('DELETE', `/v1/webhooks/${encodeURIComponent(id)}`);
       } else {
+        const { deleteWebhook } = await webhooks();
         ({ cancelled } = await withContext(async (ctx) => cli(async () => deleteWebhook(ctx, await workspaceId(ctx, values.workspace ?? 'default'), id))));
       }
       process.stdout.write(`removed ${id}${cancelled ? ` (${cancelled} pending deliveries cancelled)` : ''}\n`);
