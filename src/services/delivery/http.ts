@@ -2,6 +2,8 @@
 // 64 KiB of a response read (16 KiB kept). Once a status line and headers have arrived the result
 // is that answer: a body that then fails to arrive whole (a 204 with a body, a reset, a body still
 // trickling at the timeout) is noted with it, and the status decides (retry-policy.ts).
+// The total timeout is the one deadline (undici's own header and body timers are off): it reads
+// what has already arrived before it gives up (see `deadline`).
 import { Agent, type Dispatcher } from 'undici';
 import { BLOCKED_CODE } from './ssrf.js';
 
@@ -69,18 +71,44 @@ function errorReason(err: unknown): { reason: 'timeout' | 'network' | 'blocked_a
   return { reason: 'network', message: code ? `${code}${e.message ? `: ${e.message}` : ''}` : (e.message ?? 'request failed') };
 }
 
+/**
+ * The attempt's deadline, as an abort signal. When its timer fires the abort waits one turn of the
+ * event loop (setImmediate runs after the poll phase), so an answer already on the socket is read
+ * first. After a stall (the process stopped, a long GC pause) the timer is due before the socket is
+ * read: aborting at once would store a timeout for an answer that arrived in time (with one attempt
+ * allowed, a delivery the receiver accepted would end failed, or be sent again).
+ */
+function deadline(ms: number): { signal: AbortSignal; clear(): void } {
+  const abort = new AbortController();
+  let pending: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => {
+    pending = setImmediate(() => abort.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')));
+  }, ms);
+  return {
+    signal: abort.signal,
+    clear() {
+      clearTimeout(timer);
+      clearImmediate(pending);
+    },
+  };
+}
+
 export function createSender(opts: SenderOptions): Sender {
   const agent = new Agent({
     connect: typeof opts.connect === 'function' ? opts.connect : { timeout: opts.connectTimeoutMs, ...opts.connect },
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 60_000,
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
+    // Off: undici's header and body timers destroy the socket without reading what is on it (theirs
+    // count 0.5 s ticks, so a stall that begins within a tick of their end would); `deadline` bounds
+    // the whole request, headers and body.
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
   return {
     async send(url, headers, body) {
       const started = performance.now();
       const ms = () => Math.round(performance.now() - started);
+      const due = deadline(opts.timeoutMs);
       try {
         const u = new URL(url);
         const res = await agent.request({
@@ -89,13 +117,15 @@ export function createSender(opts: SenderOptions): Sender {
           method: 'POST',
           headers,
           body,
-          signal: AbortSignal.timeout(opts.timeoutMs),
+          signal: due.signal,
         });
         const { text, cut, error } = await readLimited(res.body);
         const answer = { kind: 'response', status: res.statusCode, headers: flatHeaders(res.headers), body: text, bodyTruncated: cut, durationMs: ms() } as const;
         return error ? { ...answer, bodyError: error } : answer;
       } catch (err) {
         return { kind: 'error', ...errorReason(err), durationMs: ms() };
+      } finally {
+        due.clear();
       }
     },
     close: () => agent.close(),
