@@ -42,6 +42,7 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
   const writer = new ResultWriter(ctx.db, ctx.log, config.FORJINN_DISABLE_AFTER_FAILURES, {
     onFlushed: (records, disabled, stale) => {
       logOutcomes(log, records, disabled);
+      metrics.settled(records);
       // Fenced: another worker took the delivery over while this attempt was out (a stall past the
       // lease). Kept in the request log as late; one info line each, never an error or a failure.
       for (const r of stale) {

@@ -50,10 +50,18 @@ export class Metrics {
     const oldest = new Gauge({ name: 'forjinn_oldest_due_delivery_seconds', help: 'Age of the oldest due delivery', registers: [this.registry] });
   }
 
+  /** An attempt made, when it is made (a late one too: it was sent). */
   observe(r: AttemptRecord, transformer = 'generic') {
     this.attempts.inc({ outcome: r.verdict.outcome, transformer });
     this.latency.observe({ outcome: r.verdict.outcome }, r.durationMs / 1000);
-    if (r.status !== 'pending') this.deliveries.inc({ status: r.status });
     if (r.notes.some((n) => n.kind === 'template')) this.templateErrors.inc();
+  }
+
+  /**
+   * Results stored that moved their deliveries on: a final one counts its delivery. Only these: a
+   * fenced result (its lease taken over) changed nothing and counts in forjinn_stale_results_total.
+   */
+  settled(records: readonly AttemptRecord[]) {
+    for (const r of records) if (r.status !== 'pending') this.deliveries.inc({ status: r.status });
   }
 }

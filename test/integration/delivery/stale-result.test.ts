@@ -3,7 +3,8 @@
 // the delivery and succeeds; A's late failure arrives after. It is fenced: the delivery stays
 // `succeeded`, both attempts are in the request log with distinct numbers (A's marked late), the
 // webhook's failure streak is unchanged (with a streak of 1 disabling it, a counted failure would
-// have), and forjinn_stale_results_total says 1. The two workers are two leases taken here with
+// have), forjinn_stale_results_total says 1 and forjinn_deliveries_total counts the delivery once,
+// succeeded. The two workers are two leases taken here with
 // the store's own claim, their attempts the engine's own (real HTTP), written by its result writer.
 import { expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
@@ -65,5 +66,8 @@ test("a late failure from a worker whose lease was taken over changes nothing: t
   const webhook = await svc.api('GET', `/v1/webhooks/${hook.body.id}`);
   expect([webhook.body.enabled, webhook.body.disabledReason ?? null, webhook.body.failureStreak]).toEqual([true, null, 0]);
   expect(await metricValue(svc.url, 'forjinn_stale_results_total')).toBe(1);
+  // The delivery counted once, as it ended: the late failure is not a failed delivery.
+  expect(await metricValue(svc.url, 'forjinn_deliveries_total', { status: 'succeeded' })).toBe(1);
+  expect(await metricValue(svc.url, 'forjinn_deliveries_total', { status: 'failed' })).toBe(0);
   expect(svc.logs.some((l) => l.includes('late attempt result') && l.includes(a.id) && l.includes('"level":30'))).toBe(true);
 });
