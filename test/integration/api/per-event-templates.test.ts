@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { useRig } from '../../helpers/rig.js';
 import { eventually } from '../../helpers/eventually.js';
 import { sampleEvent } from '../../helpers/samples.js';
+import { CHAT_TARGETS } from '../../helpers/transformer-fixtures.js';
+import { CONTRACTS } from '../../helpers/target-contract.js';
 
 const { svc, rx } = useRig();
 
@@ -105,14 +107,10 @@ describe('per-event templates', () => {
 
 describe('signing secrets', () => {
   test('chat and incident targets get no whsec_ secret; generic still does', async () => {
-    for (const [transformer, transformerConfig] of [
-      ['slack', {}],
-      ['teams', {}],
-      ['discord', {}],
-      ['google-chat', {}],
-      ['pagerduty', { routingKey: 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5' }],
-    ] as const) {
-      const url = transformer === 'pagerduty' ? `${rx.url}/v2/enqueue` : `${rx.url}/${transformer}`;
+    // Every unsigned target of the registry, with its contract's settings.
+    for (const transformer of CHAT_TARGETS) {
+      const transformerConfig = CONTRACTS[transformer].settings;
+      const url = `${rx.url}/${transformer}`;
       const res = await svc.api('POST', '/v1/webhooks', { url, events: ['*'], transformer, transformerConfig });
       expect({ transformer, status: res.status, secret: res.body.secret, hasSecret: res.body.hasSecret }).toEqual({ transformer, status: 201, secret: null, hasSecret: false });
       const given = await svc.api('POST', '/v1/webhooks', { url, events: ['*'], transformer, transformerConfig, secret: 'a-secret-of-enough-length' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
+import { TRANSFORMER_NAMES, TRANSFORMERS, type TransformerName } from '../../../src/services/transformers/index.js';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -13,7 +14,8 @@ test('GET /v1/transformers lists every target with its settings and default temp
   const res = await svc.api('GET', '/v1/transformers');
   expect(res.status).toBe(200);
   const names = res.body.data.map((t: { name: string }) => t.name);
-  expect(names).toEqual(['generic', 'slack', 'teams', 'discord', 'pagerduty', 'google-chat']);
+  expect(names).toEqual([...TRANSFORMER_NAMES]);
+  for (const t of res.body.data) expect([t.name, t.signed]).toEqual([t.name, TRANSFORMERS[t.name as TransformerName].signed]);
   const pd = res.body.data.find((t: { name: string }) => t.name === 'pagerduty');
   expect(pd.configFields.find((f: { name: string }) => f.name === 'routingKey')).toMatchObject({ required: true, secret: true });
   expect(pd.defaultTemplates.error_occurred.length).toBeGreaterThan(10);

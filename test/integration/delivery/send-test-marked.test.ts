@@ -4,10 +4,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { sampleEvent } from '../../helpers/samples.js';
 import { useRig } from '../../helpers/rig.js';
+import { CONTRACTS } from '../../helpers/target-contract.js';
+import { ROUTING_KEY } from '../../../src/services/transformers/pagerduty/contract.js';
 import { vendorAnswer } from '../../helpers/vendor-answers.js';
 import { eventually } from '../../helpers/eventually.js';
 
-const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
 // Generic's path is no vendor's: it gets a 200.
 const { svc, rx } = useRig({ env: { FORJINN_DELIVERY_TIMEOUT_MS: '2000' }, responder: (req, _n, res) => vendorAnswer(req, res, 200) });
 
@@ -19,7 +20,7 @@ async function addHook(transformer: string, path: string) {
     url: `${rx.url}${path}`,
     events: ['error_occurred'],
     transformer,
-    transformerConfig: transformer === 'pagerduty' ? { routingKey: ROUTING_KEY } : {},
+    transformerConfig: CONTRACTS[transformer as keyof typeof CONTRACTS].settings,
   });
   expect([transformer, res.status, res.body?.error]).toEqual([transformer, 201, undefined]);
   return res.body as { id: string };

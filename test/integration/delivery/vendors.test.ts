@@ -5,12 +5,14 @@ import { describe, expect, test } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import { sampleEvent } from '../../helpers/samples.js';
 import { useRig } from '../../helpers/rig.js';
+import { CONTRACTS } from '../../helpers/target-contract.js';
+import { CHAT_TARGETS } from '../../helpers/transformer-fixtures.js';
+import { ROUTING_KEY } from '../../../src/services/transformers/pagerduty/contract.js';
 import type { Received } from '../../helpers/receiver.js';
 import { json, vendorAnswer } from '../../helpers/vendor-answers.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const fixture = sampleEvent;
-const ROUTING_KEY = 'R0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5';
 /** How one path answers instead of its vendor's good answer, for one case. */
 const overrides = new Map<string, (req: Received, n: number, res: ServerResponse) => void>();
 const hits = new Map<string, number>();
@@ -35,7 +37,7 @@ async function addHook(transformer: string, path: string, chatflowId: string) {
     url: `${rx.url}${path}`,
     events: ['error_occurred'],
     transformer,
-    transformerConfig: transformer === 'pagerduty' ? { routingKey: ROUTING_KEY } : {},
+    transformerConfig: CONTRACTS[transformer as keyof typeof CONTRACTS].settings,
     filters: { chatflowIds: [chatflowId] },
   });
   expect([transformer, res.status, res.body?.error]).toEqual([transformer, 201, undefined]);
@@ -61,18 +63,13 @@ async function settled(hookId: string) {
 }
 
 describe('each chat target through the engine', () => {
-  test('one error_occurred reaches all five vendors, each in its own format, unsigned, and succeeds', async () => {
+  test('one error_occurred reaches every chat and incident target of the registry, each in its vendor\'s format, unsigned, and succeeds', async () => {
     const run = `vendors-${uid()}`;
-    const paths: Record<string, string> = {
-      slack: '/slack/services/T0/B0/x',
-      teams: '/teams/workflows/abc/triggers/manual/paths/invoke',
-      discord: '/discord/api/webhooks/1/tok',
-      pagerduty: '/pagerduty/v2/enqueue',
-      'google-chat': '/google-chat/v1/spaces/AAAA/messages',
-    };
+    // At the target's name, where the fake vendor answers as that vendor does (its contract.ts).
+    const paths: Record<string, string> = Object.fromEntries(CHAT_TARGETS.map((name) => [name, `/${name}/hook/${run}`]));
     const hooks: Record<string, { id: string }> = {};
     for (const [name, path] of Object.entries(paths)) hooks[name] = await addHook(name, path, run);
-    expect((await emit(run)).deliveries).toBe(5);
+    expect((await emit(run)).deliveries).toBe(CHAT_TARGETS.length);
 
     const one = (name: string) => {
       const got = at(paths[name]);
@@ -83,9 +80,11 @@ describe('each chat target through the engine', () => {
       // Chat targets get no signature headers: they would be noise, or refused.
       expect(req.headers['x-forjinn-signature']).toBeUndefined();
       expect(req.headers['webhook-signature']).toBeUndefined();
+      expect([name, CONTRACTS[name as keyof typeof CONTRACTS].check({ body: req.body, contentType: String(req.headers['content-type']) })]).toEqual([name, []]);
       return { req, body: JSON.parse(req.body) };
     };
-    await eventually(() => Object.values(paths).every((p) => at(p).length > 0), { what: 'all five vendors' });
+    await eventually(() => Object.values(paths).every((p) => at(p).length > 0), { what: 'every vendor' });
+    for (const name of CHAT_TARGETS) one(name);
 
     const slack = one('slack').body;
     expect(slack.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text' } });

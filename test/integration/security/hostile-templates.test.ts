@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { ROUTES } from '../../../src/doors/api/route-docs.js';
+import { TRANSFORMER_NAMES } from '../../../src/services/transformers/index.js';
 import { setResolver } from '../../../src/services/delivery/ssrf.js';
 import { mountedRoutes } from '../../helpers/routes.js';
 import { useRig } from '../../helpers/rig.js';
@@ -82,7 +83,7 @@ describe('templates', () => {
     const body = fc.oneof(
       junkBody,
       mutated(base, ['transformer', 'transformerConfig', 'template', 'event', 'payload']),
-      fc.tuple(fc.constantFrom('generic', 'slack', 'teams', 'discord', 'pagerduty', 'google-chat'), template).map(([transformer, t]) => JSON.stringify({ transformer, template: t })),
+      fc.tuple(fc.constantFrom(...TRANSFORMER_NAMES), template).map(([transformer, t]) => JSON.stringify({ transformer, template: t })),
     );
     await fc.assert(
       fc.asyncProperty(body, async (b) => {

@@ -1,66 +1,48 @@
+// The registry is the one list of targets: each entry is its own name, the first is the default
+// and the plain signed receiver, and every entry declares what it is and takes its contract's
+// settings (test/helpers/target-contract.ts: the same suites a throwaway target gets).
 import { describe, expect, it } from '@jest/globals';
-import { getTransformer, TRANSFORMER_NAMES, TRANSFORMERS } from '../../../src/services/transformers/index.js';
-import { TransformerError } from '../../../src/services/transformers/types.js';
-import { BOT_TOKEN, CHAT_TARGETS, eventWith, HOOK_URL, json, RAW_CONFIG, render, ROUTING_KEY, SECRETS } from '../../helpers/transformer-fixtures.js';
+import { DEFAULT_TRANSFORMER, getTransformer, HELPER_NAMES, TRANSFORMER_NAMES, TRANSFORMERS } from '../../../src/services/transformers/index.js';
+import { BOT_TOKEN, eventWith, json, render, ROUTING_KEY } from '../../helpers/transformer-fixtures.js';
+import { describeDeclarations, describeSettings, REGISTERED } from '../../helpers/target-contract.js';
 
 describe('the registry', () => {
-  it('lists the six targets, each under its own name', () => {
-    expect(TRANSFORMER_NAMES).toEqual(['generic', 'slack', 'teams', 'discord', 'pagerduty', 'google-chat']);
+  it('lists each target under its own name', () => {
+    expect(new Set(TRANSFORMER_NAMES).size).toBe(TRANSFORMER_NAMES.length);
     for (const name of TRANSFORMER_NAMES) {
       expect(TRANSFORMERS[name].name).toBe(name);
       expect(getTransformer(name)).toBe(TRANSFORMERS[name]);
-      expect(TRANSFORMERS[name].label.length).toBeGreaterThan(0);
-      expect(TRANSFORMERS[name].templateHelp?.length).toBeGreaterThan(0);
     }
+  });
+
+  it('takes its first entry as the default target, the plain signed receiver, the only signed one', () => {
+    expect(DEFAULT_TRANSFORMER).toBe(TRANSFORMER_NAMES[0]);
+    expect(TRANSFORMER_NAMES.filter((name) => TRANSFORMERS[name].signed)).toEqual([DEFAULT_TRANSFORMER]);
+    expect(TRANSFORMERS[DEFAULT_TRANSFORMER].defaultEndpointConcurrency).toBeUndefined();
   });
 
   it('knows nothing else, not even what objects inherit', () => {
     for (const name of ['nope', 'constructor', '__proto__', 'toString', 'Slack']) expect(getTransformer(name)).toBeUndefined();
   });
 
-  it('runs chat targets one delivery at a time per webhook', () => {
-    for (const name of CHAT_TARGETS) expect(TRANSFORMERS[name].defaultEndpointConcurrency).toBe(1);
-    expect(TRANSFORMERS.generic.defaultEndpointConcurrency).toBeUndefined();
+  it('has every target\'s helpers among the template helpers, each name once', () => {
+    const names = TRANSFORMER_NAMES.flatMap((name) => (TRANSFORMERS[name].helpers ?? []).map((h) => h.name));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(HELPER_NAMES).toContain(name);
+    expect(HELPER_NAMES).toEqual(expect.arrayContaining(['json', 'truncate', 'fence']));
   });
 
-  it('describes settings for the form, secrets marked', () => {
-    const fields = Object.fromEntries(TRANSFORMER_NAMES.map((name) => [name, TRANSFORMERS[name].configFields.map((f) => f.name)]));
-    expect(fields).toEqual({
-      generic: [],
-      slack: ['channel'],
-      teams: [],
-      discord: ['username', 'avatarUrl'],
-      pagerduty: ['routingKey', 'severity', 'resolveOnSuccess'],
-      'google-chat': ['threadKey'],
-    });
-    expect(TRANSFORMERS.pagerduty.configFields[0]).toMatchObject({ required: true, secret: true });
-  });
-
-  it.each(TRANSFORMER_NAMES)('%s refuses settings that are not an object, and unknown settings by name', (name) => {
-    const transformer = TRANSFORMERS[name];
-    expect(() => transformer.parseConfig('x')).toThrow(expect.objectContaining({ code: 'invalid_config' }));
-    expect(() => transformer.parseConfig([1])).toThrow(TransformerError);
-    const raw = { ...(RAW_CONFIG[name] as object), bogus: 1 };
-    expect(() => transformer.parseConfig(raw)).toThrow(expect.objectContaining({ code: 'invalid_config', field: 'bogus' }));
-  });
-
-  it.each(TRANSFORMER_NAMES)('%s accepts its own URL', (name) => {
-    const transformer = TRANSFORMERS[name];
-    expect(() => transformer.checkUrl?.(new URL(HOOK_URL[name]), transformer.parseConfig(RAW_CONFIG[name]))).not.toThrow();
+  it('marks secret settings for the form', () => {
+    expect(TRANSFORMERS.pagerduty.configFields.find((f) => f.name === 'routingKey')).toMatchObject({ required: true, secret: true });
   });
 });
 
-describe('credentials stay where they belong', () => {
-  it.each(TRANSFORMER_NAMES)('%s puts the webhook URL only in Rendered.url, never in the body', (name) => {
-    for (const type of ['flow_completed', 'error_occurred'] as const) {
-      const rendered = render(name, eventWith(type));
-      // PagerDuty reads its routing key from the body; nothing else secret belongs there.
-      const allowed = name === 'pagerduty' ? [ROUTING_KEY] : [];
-      for (const secret of SECRETS.filter((s) => !allowed.includes(s))) expect(rendered.body).not.toContain(secret);
-      expect(JSON.stringify(rendered.headers)).not.toContain('hooks.slack.com');
-    }
-  });
+for (const [name, target] of REGISTERED) {
+  describeDeclarations(name, target);
+  describeSettings(name, target);
+}
 
+describe('credentials stay where they belong', () => {
   it('the bot token goes in the Authorization header and nowhere else', () => {
     const rendered = render('slack', eventWith('flow_completed'), { config: { channel: 'C0123ABCD' }, ctx: { slackBotToken: BOT_TOKEN } });
     expect(rendered.headers.Authorization).toBe(`Bearer ${BOT_TOKEN}`);

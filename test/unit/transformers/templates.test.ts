@@ -6,6 +6,7 @@ import { SAMPLE_EVENTS } from '../../../src/services/transformers/samples.js';
 import { runTemplate } from '../../../src/services/transformers/shared/templates.js';
 import { TransformerError } from '../../../src/services/transformers/types.js';
 import { CTX, eventWith, json, RAW_CONFIG, render } from '../../helpers/transformer-fixtures.js';
+import { describeTemplates, REGISTERED } from '../../helpers/target-contract.js';
 
 function refusal(name: (typeof TRANSFORMER_NAMES)[number], template: string): TransformerError {
   const transformer = TRANSFORMERS[name];
@@ -18,47 +19,11 @@ function refusal(name: (typeof TRANSFORMER_NAMES)[number], template: string): Tr
   throw new Error(`${name} accepted ${JSON.stringify(template)}`);
 }
 
-describe.each(TRANSFORMER_NAMES)('%s templates at save', (name) => {
-  it('refuses an unclosed block, naming where it opens', () => {
-    const error = refusal(name, 'Status:\n  {{#if}}\nmore');
-    expect(error).toMatchObject({ code: 'invalid_template', field: 'template' });
-    expect(error.message).toContain('line 2, column 3');
-    expect(error.message).toContain('{{#if}} is never closed');
-  });
+// At save (refusals with a location, its contract's template accepted) and, for the chat targets,
+// the fallback at delivery: every target in the registry (test/helpers/target-contract.ts).
+for (const [name, target] of REGISTERED) describeTemplates(name, target);
 
-  it('refuses a misspelt field under strict mode, with line and column', () => {
-    const error = refusal(name, '{"a": 1}\n{{nosuchfield}}');
-    expect(error.message).toMatch(/^line 2, column 3: "nosuchfield" is not a field/);
-  });
-
-  it('refuses a field missing from one of the five samples, naming the sample', () => {
-    const error = refusal(name, '{{error.message}}');
-    expect(error.message).toContain('"message"');
-    expect(error.message).toMatch(/rendering the (flow_completed|agent_executed|dataset_updated|evaluation_completed) sample/);
-  });
-
-  it('refuses a helper called wrongly', () => {
-    expect(refusal(name, '{{truncate output}}').message).toContain('truncate needs');
-  });
-
-  it('refuses a syntax error with its line', () => {
-    expect(refusal(name, 'ok\nok {{foo bar=}}').message).toMatch(/^line 2, column \d+: syntax error/);
-  });
-});
-
-describe('templates that pass the check', () => {
-  it.each([
-    ['slack', '{{#if output}}*Out:* {{slack (truncate output 100)}}{{/if}} {{@title}} {{@links.chatflow}}'],
-    ['discord', '{{#with error}}**{{discord message}}**{{/with}}{{default chatflowName "none"}}'],
-    ['teams', '{{teams @subject}} ({{@status}}) {{duration meta.duration_ms}}'],
-    ['google-chat', '<b>{{html @headline}}</b>{{#if (eq event "error_occurred")}} {{html error.code}}{{/if}}'],
-    ['pagerduty', '{{@headline}} in {{@subject}}'],
-    ['generic', '{"type": {{json event}}, "output": {{json output}}, "flow": {{json chatflowName}} }'],
-  ] as const)('%s accepts %s', (name, template) => {
-    const transformer = TRANSFORMERS[name];
-    expect(() => transformer.checkTemplate?.(template, transformer.parseConfig(RAW_CONFIG[name]))).not.toThrow();
-  });
-
+describe('the plain receiver\'s JSON templates', () => {
   it('explains the }}} trap of JSON templates', () => {
     expect(refusal('generic', '{"text": {{json output}}}').message).toMatch(/^line 1, column \d+: "}}}" closes .* leave a space/);
   });
@@ -70,26 +35,6 @@ describe('templates that pass the check', () => {
 });
 
 describe('custom templates at delivery', () => {
-  // Every sample has `user`; a real event may not. Strict mode makes that an error, not a blank.
-  const template = 'By {{user}}';
-  const withoutUser = (): ReturnType<typeof eventWith> => {
-    const event = eventWith('error_occurred');
-    delete event.user;
-    return event;
-  };
-
-  it.each(['slack', 'discord', 'teams', 'google-chat', 'pagerduty'] as const)(
-    '%s falls back to the default message and records why',
-    (name) => {
-      const transformer = TRANSFORMERS[name];
-      expect(() => transformer.checkTemplate?.(template, transformer.parseConfig(RAW_CONFIG[name]))).not.toThrow();
-      const rendered = render(name, withoutUser(), { template });
-      expect(rendered.templateError).toMatch(/line 1, column 6: "user" is not a field/);
-      expect(rendered.body).toBe(render(name, withoutUser()).body);
-      expect(render(name, eventWith('error_occurred'), { template }).body).toContain('By alice@company.com');
-    },
-  );
-
   it('generic falls back to the event JSON when the result is not JSON', () => {
     const unsafe = '{"output": "{{#if output}}{{output}}{{/if}}"}';
     expect(() => TRANSFORMERS.generic.checkTemplate?.(unsafe, {})).not.toThrow();
