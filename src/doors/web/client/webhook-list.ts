@@ -4,10 +4,16 @@ import { api, describeError, loadTransformers } from './api.js';
 import { badge, h, notice, percent, replace, time, toast } from './dom.js';
 import type { View } from './view.js';
 import { sendTestControl } from './send-test.js';
-import { EVENT_LABELS, type EventType, type Health, type Webhook } from './types.js';
+import { EVENT_LABELS, type EventType, type Health, type TransformerInfo, type Webhook } from './types.js';
 
 export function eventsText(events: string[]): string {
   return events.includes('*') ? 'All events' : events.map((e) => EVENT_LABELS[e as EventType] ?? e).join(', ');
+}
+
+/** The chat and incident services, as the API lists them (the registry's unsigned targets): "Slack, … or Google Chat". */
+function services(transformers: TransformerInfo[]): string {
+  const labels = transformers.filter((t) => !t.signed).map((t) => t.label);
+  return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}` : (labels[0] ?? 'a chat service');
 }
 
 export async function renderList({ main, signal }: View) {
@@ -30,7 +36,7 @@ export async function renderList({ main, signal }: View) {
       notice(
         'empty',
         'No webhooks yet.',
-        h('p', {}, 'Add a webhook to have events (a flow completed, an agent ran, a dataset changed …) delivered to your endpoint, or to Slack, Microsoft Teams, Discord, PagerDuty or Google Chat.'),
+        h('p', {}, `Add a webhook to have events (a flow completed, an agent ran, a dataset changed …) delivered to your endpoint, or to ${services(transformers)}.`),
         h('p', {}, h('a', { class: 'button', href: '#/webhooks/new' }, 'Add your first webhook')),
       ),
     );
