@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Database } from '../../store/database.js';
 import { queueDepth } from '../../store/deliveries/index.js';
 import type { AttemptRecord } from './attempt.js';
+import { DEFAULT_TRANSFORMER } from '../transformers/index.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -51,7 +52,7 @@ export class Metrics {
   }
 
   /** An attempt made, when it is made (a late one too: it was sent). */
-  observe(r: AttemptRecord, transformer = 'generic') {
+  observe(r: AttemptRecord, transformer: string = DEFAULT_TRANSFORMER) {
     this.attempts.inc({ outcome: r.verdict.outcome, transformer });
     this.latency.observe({ outcome: r.verdict.outcome }, r.durationMs / 1000);
     if (r.notes.some((n) => n.kind === 'template')) this.templateErrors.inc();
