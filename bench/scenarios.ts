@@ -1,5 +1,6 @@
 // The scenarios of the performance issue, each measured the same way every time.
 import { retentionScenario } from './retention.js';
+import { backPressureScenario } from './back-pressure.js';
 import { api, latencies, percentile, PG_URL, pushBatches, pushEvents, rawCeiling, startReceiver, startService, startWorker, type Receiver, type Service } from './harness.js';
 
 export interface Row {
@@ -322,3 +323,6 @@ SCENARIOS.storage = ({ events }) =>
 
 /** npm run bench -- retention: FORJINN_RETENTION=1m for four windows, the history tables' size and the delivery rate while partitions drop (bench/retention.ts). */
 SCENARIOS.retention = retentionScenario;
+
+/** npm run bench -- back-pressure: ingest offered faster than a throttled PostgreSQL writes it (bench/back-pressure.ts). */
+SCENARIOS['back-pressure'] = backPressureScenario;
