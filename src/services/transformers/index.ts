@@ -9,6 +9,7 @@
 import { discord } from './discord/index.js';
 import { generic } from './generic/index.js';
 import { googleChat } from './google-chat/index.js';
+import { mattermost } from './mattermost/index.js';
 import { pagerduty } from './pagerduty/index.js';
 import { slack } from './slack/index.js';
 import { teams } from './teams/index.js';
@@ -22,6 +23,7 @@ export const TRANSFORMERS = Object.freeze({
   discord: discord as Transformer,
   pagerduty: pagerduty as Transformer,
   'google-chat': googleChat as Transformer,
+  mattermost: mattermost as Transformer,
 });
 
 export type TransformerName = keyof typeof TRANSFORMERS;
