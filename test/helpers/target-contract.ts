@@ -143,6 +143,19 @@ export function describeDeclarations(name: string, { transformer: t, contract }:
       if (!t.signed) expect(t.limits.length).toBeGreaterThan(0);
     });
 
+    it('declares its send rate with the vendor page that documents it, and what one destination is', () => {
+      // The plain receiver is not paced (docs/delivery.md, "Pacing"); a target without a rate is not either.
+      if (t.signed) expect(t.rate ?? null).toBeNull();
+      if (t.rate) {
+        expect(t.rate).toEqual({ requests: expect.any(Number), perMs: expect.any(Number), per: expect.any(String), doc: expect.stringMatching(/^https:\/\/[^/]+\.[a-z]+\//) });
+        expect(Number.isInteger(t.rate.requests) && t.rate.requests > 0 && t.rate.perMs > 0).toBe(true);
+      }
+      // A destination is a key of the settings and URL: the same for the same webhook, a string.
+      const config = t.parseConfig(contract.settings);
+      expect(typeof (t.destination?.(config, contract.hookUrl) ?? contract.hookUrl)).toBe('string');
+      expect(t.destination?.(config, contract.hookUrl)).toBe(t.destination?.(config, contract.hookUrl));
+    });
+
     it('has its template helpers registered in the template environment', () => {
       for (const helper of t.helpers ?? []) expect(helperNames()).toContain(helper.name);
     });

@@ -5,6 +5,7 @@
 // read whole changes nothing (http.ts keeps the status and notes the body).
 import type { AnswerRules, Outcome, StatusKey, TargetResponse, Verdict } from '../transformers/types.js';
 import type { SendResult } from './http.js';
+import { answerHeader } from '../transformers/shared/answer-body.js';
 
 /** A rate limit must not park a webhook for days: a later Retry-After waits this long. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
@@ -45,14 +46,8 @@ const MEANING: Record<Outcome, string> = {
   disable: ': the webhook no longer works; disabling it',
 };
 
-/** A header by name, whatever its case. */
-export function header(response: Pick<TargetResponse, 'headers'>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === wanted) return value;
-  }
-  return undefined;
-}
+/** A header by name, whatever its case (the one reading, shared with the targets' answer rules). */
+export const header = answerHeader;
 
 /**
  * Retry-After as delay-seconds (integer or, from Discord and Slack, fractional) or an HTTP date,

@@ -1,19 +1,22 @@
 // The delivery worker: claims due deliveries in batches, sends them with bounded concurrency
-// (per process and per webhook, so one slow endpoint cannot hold up the others), and hands the
-// results to the batched writer. Woken in-process, by LISTEN/NOTIFY on PostgreSQL, and by a poll.
+// (per process and per webhook, so one slow endpoint cannot hold up the others) and paced per
+// destination to the target's rate (pacer.ts), and hands the results to the batched writer.
+// Woken in-process, by LISTEN/NOTIFY on PostgreSQL, and by a poll.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import type { AppContext } from '../../core/context.js';
 import type { AttemptDeps, AttemptJob } from './attempt.js';
 import { runAttempt } from './attempt.js';
-import { claimDue, closeUndeliverable, listenForDeliveries, releaseLeases, releaseLeaseToken, type ClaimedRow, type HandedDelivery, type HookCaps, type Lease, type LeasePlan } from '../../store/deliveries/index.js';
+import { claimDue, closeUndeliverable, listenForDeliveries, postponeLeases, releaseLeases, releaseLeaseToken, type ClaimedRow, type HandedDelivery, type HookCaps, type Lease, type LeasePlan } from '../../store/deliveries/index.js';
 import type { Sender } from './http.js';
 import type { ResultWriter } from './results.js';
 import { WebhookCache, type CachedWebhook } from './webhook-cache.js';
 import type { Metrics } from './metrics.js';
 import { DatabaseUnavailableError } from '../../core/unavailable.js';
 import type { LocalWorker } from '../ingest/handoff.js';
+import { Pacer, type Slot } from './pacer.js';
+import type { AttemptRecord } from './attempt.js';
 
 /** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
 const BUFFER_PER_SLOT = 4;
@@ -58,6 +61,8 @@ export function jobOf(row: ClaimedRow): AttemptJob {
 export class Worker implements LocalWorker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private queues = new Map<string, PQueue>();
+  /** Sends per destination at the target's rate; a 429 pauses only its destination. */
+  readonly pacer = new Pacer();
   private held = new Map<string, Lease>(); // delivery id -> its lease, claimed and not yet finished
   /** Numbers the leases of this worker's claims and hand-offs: each one's token is `${id}/${n}`. */
   private leases = 0;
@@ -274,26 +279,48 @@ export class Worker implements LocalWorker {
     // A row that waited in its webhook's queue until its lease can no longer cover a whole attempt
     // is not sent: the lease would run out mid-request and a claim (here or in another worker)
     // would send it again beside this one. Once the lease has run out, a claim takes it afresh.
+    const timeout = this.ctx.config.FORJINN_DELIVERY_TIMEOUT_MS;
     const left = leaseEnd - performance.now();
-    if (left < this.ctx.config.FORJINN_DELIVERY_TIMEOUT_MS) {
+    if (left < timeout) {
       this.held.delete(row.id);
       this.leaseTooShort(left);
       // Not sent: given back at once, with its attempt number, for the next claim.
       void releaseLeases(this.ctx.db.pool, [row]).catch(() => {});
       return;
     }
+    const rate = hook.transformer.rate ?? null;
+    let slot: Slot | undefined;
+    if (rate) {
+      // Its turn at the destination's rate, while the lease still covers an attempt after it.
+      const latest = leaseEnd - timeout;
+      const turn = await this.pacer.take(hook.transformer.destination?.(hook.config, hook.webhook.url) ?? hook.webhook.url, rate, latest);
+      if (this.stopped) return void ('slot' in turn && turn.slot.done()); // still held: stop() gives its lease back
+      if ('until' in turn || performance.now() > latest) {
+        if ('slot' in turn) turn.slot.done();
+        // No slot within the lease: left for when there is one, not sent late under a lease about to end.
+        const until = 'until' in turn ? turn.until : performance.now() + rate.perMs;
+        this.held.delete(row.id);
+        void postponeLeases(this.ctx.db.pool, [row], new Date(Date.now() + Math.max(0, until - performance.now()))).catch(() => {});
+        if (this.backlog) this.wake();
+        return;
+      }
+      slot = turn.slot;
+    }
+    let record: AttemptRecord | undefined;
     try {
-      const record = await runAttempt(this.deps, hook, jobOf(row));
+      record = await runAttempt(this.deps, hook, jobOf(row));
       this.metrics?.observe(record, hook.transformer.name);
+      const stored = record;
       // Not awaited: the next delivery need not wait for this one's row to be written. A retry
       // that is due at once can be claimed as soon as its row is stored.
       void this.writer
-        .add(record)
-        .then(() => record.status === 'pending' && record.nextAttemptAt !== null && record.nextAttemptAt.getTime() <= Date.now() && this.wake())
+        .add(stored)
+        .then(() => stored.status === 'pending' && stored.nextAttemptAt !== null && stored.nextAttemptAt.getTime() <= Date.now() && this.wake())
         .catch((err) => this.ctx.log.error({ err, deliveryId: row.id }, 'attempt result not stored; the lease will expire and it will be retried'));
     } catch (err) {
       this.ctx.log.error({ err, deliveryId: row.id }, 'delivery crashed; the lease will expire and it will be retried');
     } finally {
+      slot?.done(record && rate ? pauseAsked(record, hook, rate.perMs) : undefined);
       this.held.delete(row.id);
       if (this.backlog) this.wake();
     }
@@ -319,10 +346,25 @@ export class Worker implements LocalWorker {
     clearTimeout(this.gapTimer);
     const idle = Promise.all([...this.queues.values()].map((q) => q.onIdle()));
     for (const q of this.queues.values()) q.clear();
+    this.pacer.drain(); // those waiting for their turn are given back with the rest
     await Promise.race([idle, new Promise((r) => setTimeout(r, graceMs).unref())]);
     await this.writer.flush();
     await releaseLeases(this.ctx.db.pool, [...this.held.values()]).catch(() => {});
     await this.listener?.close();
     await this.sender.close();
   }
+}
+
+/**
+ * How long an attempt's answer asks its destination to stay quiet: a 429's wait (Retry-After, or
+ * the body's, e.g. Discord's retry_after; without one, a window of the rate), or the target's
+ * reading of any answer (Discord's empty bucket), whichever is longer.
+ */
+function pauseAsked(record: AttemptRecord, hook: CachedWebhook, windowMs: number): number | undefined {
+  const answer = record.response;
+  if (!answer) return undefined;
+  const asked = hook.transformer.answers.pause?.({ status: answer.status, headers: answer.headers, body: answer.body }) ?? 0;
+  if (answer.status !== 429) return asked;
+  const retryAfter = record.verdict.outcome === 'retry' ? record.verdict.retryAfterMs : undefined;
+  return Math.max(asked, retryAfter ?? windowMs);
 }

@@ -92,6 +92,21 @@ export interface BodyReading {
 }
 
 /**
+ * How fast one destination of a target may be sent to, as the vendor documents it: at most
+ * `requests` requests per `perMs` to one destination (`per` says what one is: a webhook URL, a
+ * channel, a space). The worker paces every destination to it (services/delivery/pacer.ts), so a
+ * burst gets no 429 in the normal case.
+ */
+export interface SendRate {
+  requests: number;
+  perMs: number;
+  /** What one destination is, in words, for the docs: 'incoming webhook URL', 'channel'. */
+  per: string;
+  /** The vendor page that documents the rate. */
+  doc: string;
+}
+
+/**
  * What a target's answers mean, as data over the one shared table (retry-policy.ts): a status
  * or class listed here wins over the shared table's entry of the same kind. `status: {}` takes
  * the shared table as it is (2xx success, 408/425/429/5xx retry, 410 disable, other 4xx and 3xx
@@ -105,6 +120,12 @@ export interface AnswerRules {
   retryAfterOn?: readonly number[];
   /** Reads the body for a detail, a body-decided outcome or a wait. */
   body?(response: TargetResponse): BodyReading | undefined;
+  /**
+   * How long, in ms, the answer (any status) asks that nothing more be sent to its destination:
+   * Discord's bucket headers (`X-RateLimit-Remaining: 0` with `X-RateLimit-Reset-After`). Read by
+   * the worker's pacer; a 429's wait (Retry-After, a body's retry_after) pauses it without this.
+   */
+  pause?(response: TargetResponse): number | undefined;
 }
 
 /** One settings field, described for the web page's form and for GET /v1/transformers. */
@@ -158,7 +179,7 @@ export interface TemplateHelper {
 export interface VendorLimit {
   what: string;
   max: number;
-  unit: 'characters' | 'bytes' | 'items' | 'per second' | 'per minute';
+  unit: 'characters' | 'bytes' | 'items';
   doc: string;
 }
 
@@ -181,6 +202,19 @@ export interface Transformer<C = unknown> {
   helpers?: readonly TemplateHelper[];
   /** The vendor limits it renders within (empty for the plain receiver, which has none). */
   limits: readonly VendorLimit[];
+  /**
+   * The vendor's send rate per destination, which the worker paces to (null: not paced, the plain
+   * receiver). A rate, unlike `limits`, is enforced from here: this is its one source. Absent: not
+   * paced, as null.
+   */
+  rate?: SendRate | null;
+  /**
+   * The destination the rate is counted per, when it is not the webhook's URL (Slack bot mode: its
+   * channel; Google Chat: the space in the URL; PagerDuty: the routing key). Given the settings as
+   * parsed, or as saved when they do not parse (so it checks what it reads). Kept in memory only,
+   * as a key.
+   */
+  destination?(config: unknown, url: string): string;
   /** Per-webhook in-flight limit when the webhook does not say (1 for rate-limited chat targets). */
   defaultEndpointConcurrency?: number;
   /** The URL to suggest when creating a webhook of this kind (PagerDuty's Events API v2). */

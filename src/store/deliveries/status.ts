@@ -294,6 +294,18 @@ export async function releaseLeases(db: Queryable, leases: Lease[]): Promise<voi
 }
 
 /**
+ * Gives leased rows back not due before `due` (the worker's pacer has no slot for them within
+ * their lease): no request went out, so their attempt number is handed back too, and no claim
+ * takes them before then.
+ */
+export async function postponeLeases(db: Queryable, leases: Lease[], due: Date): Promise<void> {
+  if (leases.length === 0) return;
+  await throughLeases(db, leases, 'locked_until = null, locked_by = null, tries = greatest(d.tries - 1, d.attempts), next_attempt_at = l.due_at', [
+    { decl: 'due_at timestamptz', values: leases.map(() => due) },
+  ]);
+}
+
+/**
  * Gives back every row still leased under `token`: a claim that failed in the worker (a timeout,
  * a lost connection) may have committed all the same. Scans the pending rows; a failure path only.
  */

@@ -30,6 +30,7 @@ const throwaway: Transformer<{ channel?: string }> = {
   capabilities: { botMode: false, threads: false, edits: false },
   helpers: [textHelper(NAME, escape)],
   limits: [{ what: 'text', max: TEXT_MAX, unit: 'characters', doc: 'https://chat.example.com/docs/limits' }],
+  rate: { requests: 1, perMs: 1_000, per: 'webhook URL', doc: 'https://chat.example.com/docs/rate-limits' },
   configFields: [{ name: 'channel', label: 'Channel', type: 'string', required: false }],
   templateHelp: 'Renders the message text; put event text through {{throwaway …}}.',
   parseConfig: (raw) => parseSettings(z.strictObject({ channel: z.string().optional() }), raw, ['channel']),

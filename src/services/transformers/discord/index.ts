@@ -8,6 +8,7 @@ import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared
 import { TransformerError, type AnswerRules, type Rendered, type Transformer } from '../types.js';
 import { buildEmbed, DISCORD_LIMITS } from './embed.js';
 import { DISCORD_HELPERS } from './escape.js';
+import { bucketPause, DISCORD_RATE } from './rate.js';
 
 export interface DiscordConfig {
   username: string;
@@ -62,6 +63,8 @@ const ANSWERS: AnswerRules = {
     const retryAfterSeconds = typeof body?.retry_after === 'number' ? body.retry_after : undefined;
     return { detail, retryAfterSeconds };
   },
+  // Every answer carries the bucket: its last request paces the webhook until the bucket refills.
+  pause: bucketPause,
 };
 
 loadDefaultTemplates('discord');
@@ -78,6 +81,7 @@ export const discord: Transformer<DiscordConfig> = {
     ...DISCORD_LIMITS,
     { what: 'webhook username', max: DISCORD_USERNAME_MAX, unit: 'characters', doc: 'https://discord.com/developers/docs/resources/webhook#execute-webhook' },
   ],
+  rate: DISCORD_RATE,
   configFields: [
     { name: 'username', label: 'Bot name', type: 'string', required: false, help: `Shown as the sender (default ${DEFAULT_USERNAME}).` },
     { name: 'avatarUrl', label: 'Avatar URL', type: 'string', required: false, help: 'An https image URL shown as the sender avatar.' },

@@ -48,6 +48,8 @@ export const generic: Transformer<GenericConfig> = {
   capabilities: { botMode: false, threads: false, edits: false },
   // Any HTTPS endpoint: no vendor, no vendor limits (ingest bounds the event itself).
   limits: [],
+  // Not paced: a receiver's own rate is its business; a 429 retries on the schedule or Retry-After.
+  rate: null,
   configFields: [],
   description: 'The event as JSON, POSTed to your endpoint',
   templateHelp:

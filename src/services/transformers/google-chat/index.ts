@@ -64,6 +64,17 @@ const ANSWERS: AnswerRules = {
 
 loadDefaultTemplates('google-chat');
 
+/** The space a webhook URL posts into (`chat.googleapis.com spaces/AAAA`), or undefined for another URL. */
+function spaceOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    const space = /^\/v1\/(spaces\/[^/]+)\/messages$/.exec(u.pathname)?.[1];
+    return space ? `${u.host} ${space}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const googleChat: Transformer<GoogleChatConfig> = {
   name: 'google-chat',
   label: 'Google Chat',
@@ -74,8 +85,11 @@ export const googleChat: Transformer<GoogleChatConfig> = {
   helpers: GOOGLE_CHAT_HELPERS,
   limits: [
     { what: 'message, text and cards', max: GOOGLE_CHAT_MAX_BYTES, unit: 'bytes', doc: 'https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create' },
-    { what: 'messages per space, shared by every sender', max: 60, unit: 'per minute', doc: 'https://developers.google.com/workspace/chat/limits' },
   ],
+  // One write a second per space, shared by every app and webhook posting in it (60 a minute in
+  // the older table). The space is in the URL, so two webhooks of one space are paced as one.
+  rate: { requests: 1, perMs: 1_000, per: 'space', doc: 'https://developers.google.com/workspace/chat/limits' },
+  destination: (_config, url) => spaceOf(url) ?? url,
   configFields: [
     {
       name: 'threadKey',

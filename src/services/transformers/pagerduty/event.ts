@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { field, str, type EventView } from '../shared/event-view.js';
 import { truncate } from '../shared/text.js';
-import type { ForjinnEvent, RenderContext, VendorLimit } from '../types.js';
+import type { ForjinnEvent, RenderContext, SendRate, VendorLimit } from '../types.js';
 
 // https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
 export const PAGERDUTY_SUMMARY_MAX = 1024;
@@ -13,8 +13,15 @@ export const PAGERDUTY_LIMITS: readonly VendorLimit[] = [
   { what: 'payload.summary', max: PAGERDUTY_SUMMARY_MAX, unit: 'characters', doc: TRIGGER_DOC },
   { what: 'dedup_key', max: PAGERDUTY_DEDUP_KEY_MAX, unit: 'characters', doc: TRIGGER_DOC },
   { what: 'event', max: 512 * 1024, unit: 'bytes', doc: TRIGGER_DOC },
-  { what: 'events per routing key', max: 120, unit: 'per minute', doc: 'https://developer.pagerduty.com/docs/events-api-v2/overview/#response-codes--retry-logic' },
 ];
+/** 120 events a minute per routing key (integration), then 429: the worker paces each key to it. */
+export const PAGERDUTY_RATE: SendRate = { requests: 120, perMs: 60_000, per: 'routing key', doc: 'https://developer.pagerduty.com/docs/events-api-v2/overview/#response-codes--retry-logic' };
+
+/** The destination PagerDuty counts events per: the routing key, kept only as its hash. */
+export function routingKeyDestination(config: unknown, url: string): string {
+  const key = config && typeof config === 'object' ? (config as Record<string, unknown>).routingKey : undefined;
+  return typeof key === 'string' ? `pagerduty key ${createHash('sha256').update(key.trim()).digest('hex').slice(0, 32)}` : url;
+}
 export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 export type Severity = (typeof PAGERDUTY_SEVERITIES)[number];
 // The whole event may be 512 KB; details are for reading in the incident, so each text is kept

@@ -8,7 +8,7 @@ import { viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
 import { oneLine } from '../shared/text.js';
 import { TransformerError, type AnswerRules, type Rendered, type Transformer } from '../types.js';
-import { PAGERDUTY_LIMITS, PAGERDUTY_SEVERITIES, payload, plan, type Severity } from './event.js';
+import { PAGERDUTY_LIMITS, PAGERDUTY_RATE, PAGERDUTY_SEVERITIES, payload, plan, routingKeyDestination, type Severity } from './event.js';
 
 export interface PagerDutyConfig {
   routingKey: string;
@@ -66,6 +66,9 @@ export const pagerduty: Transformer<PagerDutyConfig> = {
   capabilities: { botMode: false, threads: false, edits: false },
   // The summary is plain text: no markup, so no escaping helper.
   limits: PAGERDUTY_LIMITS,
+  // Every integration posts to the one enqueue URL: the routing key is the destination.
+  rate: PAGERDUTY_RATE,
+  destination: routingKeyDestination,
   configFields: [
     { name: 'routingKey', label: 'Integration key', type: 'string', required: true, secret: true, help: 'The 32-character Integration Key of an Events API v2 integration on the PagerDuty service.' },
     { name: 'severity', label: 'Severity', type: 'enum', required: false, options: [...PAGERDUTY_SEVERITIES], help: 'Use this severity for every alert. Empty: from the event (errors use their own severity, failures error, evaluations with failures warning, the rest info).' },

@@ -17,3 +17,10 @@ export function bodyCode(body: string): string | undefined {
   const trimmed = body.trim();
   return /^[a-z][a-z0-9_]{1,60}$/.test(trimmed) ? trimmed : undefined;
 }
+
+/** A header of the answer by name, whatever its case. */
+export function answerHeader(response: Pick<TargetResponse, 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(response.headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}

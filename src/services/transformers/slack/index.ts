@@ -9,7 +9,7 @@ import { buildMessage } from './blocks.js';
 import { SLACK_ANSWERS } from './answers.js';
 import { usesSlackBot } from './bot-mode.js';
 import { SLACK_HELPERS } from './escape.js';
-import { SLACK_LIMITS } from './limits.js';
+import { SLACK_LIMITS, SLACK_RATE } from './limits.js';
 
 export interface SlackConfig {
   /** Bot mode: post to this channel with SLACK_BOT_TOKEN instead of the incoming webhook. */
@@ -45,6 +45,9 @@ export const slack: Transformer<SlackConfig> = {
   usesBot: usesSlackBot,
   helpers: SLACK_HELPERS,
   limits: SLACK_LIMITS,
+  rate: SLACK_RATE,
+  // Bot mode posts every channel through the one chat.postMessage URL: the channel is the destination.
+  destination: (config, url) => (usesSlackBot(config) ? `slack channel ${String((config as SlackConfig).channel).trim()}` : url),
   configFields: [
     {
       name: 'channel',

@@ -1,6 +1,6 @@
 // Slack's limits on a message, as data with where Slack documents each (Transformer.limits); the
-// numbers are the ones blocks.ts cuts to.
-import type { VendorLimit } from '../types.js';
+// numbers are the ones blocks.ts cuts to. Its send rate (Transformer.rate), which the worker paces to.
+import type { SendRate, VendorLimit } from '../types.js';
 import {
   SLACK_BLOCK_TEXT_BUDGET,
   SLACK_CONTEXT_ELEMENTS_MAX,
@@ -21,5 +21,10 @@ export const SLACK_LIMITS: readonly VendorLimit[] = [
   { what: 'section field text', max: SLACK_FIELD_TEXT_MAX, unit: 'characters', doc: `${BLOCKS}#section` },
   { what: 'context elements', max: SLACK_CONTEXT_ELEMENTS_MAX, unit: 'items', doc: `${BLOCKS}#context` },
   { what: 'block text in all (msg_blocks_too_long past it)', max: SLACK_BLOCK_TEXT_BUDGET, unit: 'characters', doc: 'https://api.slack.com/methods/chat.postMessage#errors' },
-  { what: 'messages per incoming webhook', max: 1, unit: 'per second', doc: 'https://api.slack.com/apis/rate-limits' },
 ];
+
+/**
+ * About one message a second per incoming webhook URL, and (bot mode) per channel for
+ * chat.postMessage, with short bursts tolerated; past it Slack answers 429 with Retry-After.
+ */
+export const SLACK_RATE: SendRate = { requests: 1, perMs: 1_000, per: 'incoming webhook URL, or channel in bot mode', doc: 'https://api.slack.com/apis/rate-limits' };

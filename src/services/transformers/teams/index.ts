@@ -55,8 +55,10 @@ export const teams: Transformer<TeamsConfig> = {
   limits: [
     // Some tenants refuse well under it: the card is cut to 20 KB (card.ts TEAMS_TARGET_BYTES).
     { what: 'message', max: TEAMS_MAX_BYTES, unit: 'bytes', doc: TEAMS_LIMITS_DOC },
-    { what: 'requests per flow', max: 4, unit: 'per second', doc: TEAMS_LIMITS_DOC },
   ],
+  // Microsoft's table for posting to Teams through a webhook URL: 4 requests in any second (and
+  // 60 in 30 s, which a rate of 4 a second can pass in a long burst: a 429 then pauses the URL).
+  rate: { requests: 4, perMs: 1_000, per: 'Workflows URL', doc: TEAMS_LIMITS_DOC },
   configFields: [],
   templateHelp:
     'Renders the text under the card title in Adaptive Card markdown (bold, italic, lists, links). ' +
