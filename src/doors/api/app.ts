@@ -18,6 +18,7 @@ import { mountMetrics } from './metrics-route.js';
 import { mountEventRoutes } from './event-routes.js';
 import { mountDeliveryRoutes } from './delivery-routes.js';
 import { mountLinkRoutes } from './slack-link-routes.js';
+import { mountMuteRoutes } from './mute-routes.js';
 
 export interface AppParts {
   /** The Slack app's receiver (POST /slack/events), mounted before the JSON body parser: it reads raw bodies. With it, the Slack link routes. */
@@ -64,6 +65,7 @@ export function createApp(ctx: AppContext, engine: Engine, parts: AppParts = {})
   mountHealthRoutes(v1, ctx);
   mountEventRoutes(v1, engine);
   mountDeliveryRoutes(v1, engine);
+  mountMuteRoutes(v1, ctx);
   if (parts.slack) mountLinkRoutes(v1, ctx);
   v1.use((req, _res, next) => next(new ApiError('not_found', `no route ${req.method} ${req.path}`)));
   app.use(v1);

@@ -12,6 +12,7 @@ import { previewSchema } from '../../services/webhooks/preview.js';
 import { EVENT_TYPES, type EventType } from '../../services/transformers/types.js';
 import { TRANSFORMER_NAMES } from '../../services/transformers/index.js';
 import { DELIVERY_STATUSES } from '../../store/deliveries/index.js';
+import { createMuteSchema } from '../../services/mutes/service.js';
 
 type Schema = Record<string, unknown>;
 
@@ -127,6 +128,7 @@ function eventSchema(t: EventType): Schema {
  */
 export const REQUEST_SCHEMAS: Record<string, Schema> = {
   WebhookCreate: input(createWebhookSchema),
+  MuteCreate: input(createMuteSchema),
   WebhookPatch: input(patchWebhookSchema),
   RotateSecret: input(rotateSecretSchema),
   Preview: input(previewSchema),
@@ -259,6 +261,17 @@ export const SCHEMAS: Record<string, Schema> = {
   PreviewResult: preview,
   SlackLinkList: obj({ data: list(obj({ team: str, workspace: str, linkedBy: nullable(str), createdAt: time })) }),
   SlackLinkCode: obj({ code: str, expiresAt: time, command: { type: 'string', description: 'what to run in the Slack team' } }),
+  Mute: obj({
+    id: uuid,
+    chatflowId: str,
+    webhookId: { ...nullable(uuid), description: 'the webhook it mutes; null: the Slack subscriptions of slackChannel' },
+    slackChannel: nullable(str),
+    until: time,
+    active: { type: 'boolean', description: 'until is still ahead' },
+    createdBy: { type: 'string', description: "'api', or slack:<user id>" },
+    createdAt: time,
+  }),
+  MuteList: obj({ data: list(ref('Mute')) }),
   SlackAnswer: { description: "Slack's own answer formats (a message, or nothing)", type: 'object' },
   WebhookHealth: obj({
     webhookId: uuid,

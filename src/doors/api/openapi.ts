@@ -80,6 +80,7 @@ const TAGS: Record<string, string> = {
   events: 'Reporting events and reading them back',
   transformers: 'Target formats and previews',
   slack: 'The Slack app and the teams linked to the workspace',
+  mutes: 'Quiet a chatflow for a while: its deliveries are stored as muted, not sent',
   page: 'The settings page (no API key)',
 };
 

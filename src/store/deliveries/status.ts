@@ -2,7 +2,7 @@
 // delivery is created (by ingest, leased to this process's worker: the hand-off; or by Send Test),
 // claimed and leased, given back, closed when its webhook went away, moved on by its attempt's
 // result, put back to pending (redeliver, recover), cancelled (webhook deleted) or failed
-// (webhook disabled).
+// (webhook disabled); or created `muted` (a live mute of its chatflow: final, never sent).
 import pg from 'pg';
 import type { Database, Queryable } from '../database.js';
 import type { FinishedAttempt } from '../attempts.js';
@@ -54,12 +54,20 @@ with given as (
 -- The same id twice in one batch: the first one counts, the rest are duplicates.
 input as (select distinct on (external_id) * from given order by external_id, ord),
 matches as (
-  select i.external_id, i.ord, w.id as webhook_id, coalesce(w.max_attempts, $8) as attempt_limit
+  select i.external_id, i.ord, w.id as webhook_id, coalesce(w.max_attempts, $8) as attempt_limit, mu.id as mute_id, mu.until as muted_until
   from input i join webhooks w on w.workspace_id = $1 and w.enabled and w.deleted_at is null
     and (i.event_type = any(w.events) or '*' = any(w.events))
     and (coalesce(jsonb_array_length(w.filters->'chatflowIds'), 0) = 0 or w.filters->'chatflowIds' ? i.chatflow_id)
     and (coalesce(jsonb_array_length(w.filters->'agentIds'), 0) = 0 or w.filters->'agentIds' ? i.agent_id)
     and (coalesce(jsonb_array_length(w.filters->'datasetIds'), 0) = 0 or w.filters->'datasetIds' ? i.dataset_id)
+  -- A live mute of the event's chatflow for this webhook (store/mutes.ts): its delivery is stored
+  -- as 'muted', final, never leased nor sent. The mute that lasts longest is the one named.
+  left join lateral (
+    select m.id, m.until from mutes m
+    where m.workspace_id = $1 and m.chatflow_id = i.chatflow_id and m.until > now()
+      and (m.webhook_id = w.id or (m.slack_channel = w.origin->>'channel' and w.origin->>'source' = 'slack' and w.origin->>'kind' = 'subscription'))
+    order by m.until desc limit 1
+  ) mu on true
 ),
 -- The idempotency key decides: an id already kept in the workspace is a duplicate (event_keys is
 -- unpartitioned, so the key holds across the partitions of events).
@@ -76,20 +84,24 @@ ev as (
   returning id, external_id, event_type, deliveries_count
 ),
 fits as (
-  select ev.id as event_id, ev.event_type, m.webhook_id, m.attempt_limit,
-    row_number() over (partition by m.webhook_id order by m.ord) <= coalesce(cap.n, $15) as fits
+  select ev.id as event_id, ev.event_type, m.webhook_id, m.attempt_limit, m.mute_id, m.muted_until,
+    m.mute_id is null and row_number() over (partition by m.webhook_id, m.mute_id is null order by m.ord) <= coalesce(cap.n, $15) as fits
   from ev join matches m on m.external_id = ev.external_id
     left join unnest($13::uuid[], $14::int[]) as cap(webhook_id, n) on cap.webhook_id = m.webhook_id
 ),
 picked as (select *, fits and row_number() over (partition by fits order by event_id) <= $10 as leased from fits),
 d as (
-  insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, locked_until, locked_by, tries)
+  insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, locked_until, locked_by, tries, status, completed_at, last_error)
   select $1, webhook_id, event_id, event_type, attempt_limit,
     case when leased then now() + make_interval(secs => $11::float8 / 1000) end, case when leased then $12 end,
-    case when leased then 1 else 0 end
+    case when leased then 1 else 0 end,
+    case when mute_id is null then 'pending' else 'muted' end,
+    case when mute_id is not null then now() end,
+    case when mute_id is not null then 'muted until ' || to_char(muted_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' (mute ' || mute_id || ')' end
   from picked
-  returning id, part_at, event_id, webhook_id, attempt_limit, locked_by is not null as leased
+  returning id, part_at, event_id, webhook_id, attempt_limit, locked_by is not null as leased, status = 'pending' as queued
 ),
+queued as (select event_id, count(*) as n from d where d.queued group by event_id),
 handed as (
   select d.event_id, array_agg(d.id) as ids, array_agg(d.part_at) as parts, array_agg(d.webhook_id) as hooks,
     array_agg(d.attempt_limit) as limits, array_agg(w.updated_at) as versions
@@ -97,8 +109,8 @@ handed as (
 )
 select ev.external_id, ev.deliveries_count::int as deliveries, h.ids, h.parts, h.hooks, h.limits, h.versions,
   -- Workers in other processes listen (PostgreSQL only); sent at commit, not before.
-  case when $9 and ev.deliveries_count > coalesce(cardinality(h.ids), 0) then pg_notify('forjinn_deliveries', '') end as notified
-from ev left join handed h on h.event_id = ev.id`;
+  case when $9 and coalesce(q.n, 0) > coalesce(cardinality(h.ids), 0) then pg_notify('forjinn_deliveries', '') end as notified
+from ev left join handed h on h.event_id = ev.id left join queued q on q.event_id = ev.id`;
 
 /**
  * One per event the statement created; ids, partitions (part_at), hooks, limits and versions of

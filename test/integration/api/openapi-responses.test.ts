@@ -230,6 +230,20 @@ describe('every answer of the API matches its OpenAPI schema', () => {
     expect((await call('recoverWebhookDeliveries', { params: { id: hookId }, query: { since: '2026-01-01T00:00:00Z' } })).status).toBe(409);
   });
 
+  test('mutes', async () => {
+    const chat = await call('createWebhook', { body: { url: `${receiver.url}/muted-chat`, events: ['*'], secret: null, transformer: 'slack' } });
+    const made = await call('createMute', { body: { chatflowId: 'cf-openapi', webhookId: chat.body.id, for: '1h' } });
+    expect(made.status).toBe(201);
+    expect((await call('createMute', { body: { chatflowId: 'cf-openapi', slackChannel: 'C0OPENAPI1', until: '2020-01-01T00:00:00Z' } })).status).toBe(201);
+    expect((await call('createMute', { body: { chatflowId: 'cf-openapi', webhookId: chat.body.id, for: '1y' } })).status).toBe(400);
+    expect((await call('createMute', { body: { chatflowId: 'cf-openapi', webhookId: MISSING, for: '1h' } })).status).toBe(404);
+    expect((await call('listMutes')).body.data.map((m: { id: string }) => m.id)).toEqual([made.body.id]);
+    expect((await call('listMutes', { query: { all: 'true' } })).body.data).toHaveLength(2);
+    expect((await call('listMutes', { query: { all: 'yes' } })).status).toBe(400);
+    expect((await call('deleteMute', { params: { id: made.body.id } })).status).toBe(204);
+    expect((await call('deleteMute', { params: { id: made.body.id } })).status).toBe(404);
+  });
+
   test('Slack: link codes, the signed receiver, links', async () => {
     const code = await call('createSlackLinkCode', { body: {} });
     expect(code.status).toBe(201);
