@@ -36,19 +36,36 @@ export class Metrics {
       help: 'Attempt results that arrived after their lease was taken over: stored as late, the delivery left as it was',
       registers: [this.registry],
     });
+    // One read of the queue per scrape, for both gauges (a scrape collects them side by side): a
+    // database that does not answer leaves the depth out and the age NaN (no value is better than
+    // a stale one), and the rest of the scrape still answers 200: a database outage is when the
+    // process metrics and the counters are wanted most.
+    let reading: Promise<Awaited<ReturnType<typeof queueDepth>> | undefined> | undefined;
+    const read = () =>
+      (reading ??= queueDepth(db.pool)
+        .catch(() => undefined)
+        .finally(() => (reading = undefined))); // both collects start in the same turn, before it answers
     new Gauge({
       name: 'forjinn_queue_depth',
       help: 'Pending deliveries (due now or waiting for a retry)',
       labelNames: ['state'],
       registers: [this.registry],
       async collect() {
-        const depth = await queueDepth(db.pool);
+        const depth = await read();
+        if (!depth) return this.reset();
         this.set({ state: 'due' }, depth.due);
         this.set({ state: 'waiting' }, depth.waiting);
-        oldest.set(depth.oldest ?? 0);
       },
     });
-    const oldest = new Gauge({ name: 'forjinn_oldest_due_delivery_seconds', help: 'Age of the oldest due delivery', registers: [this.registry] });
+    new Gauge({
+      name: 'forjinn_oldest_due_delivery_seconds',
+      help: 'Age of the oldest due delivery',
+      registers: [this.registry],
+      async collect() {
+        const depth = await read();
+        this.set(depth ? (depth.oldest ?? 0) : Number.NaN);
+      },
+    });
   }
 
   /** An attempt made, when it is made (a late one too: it was sent). */
