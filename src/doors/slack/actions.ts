@@ -1,4 +1,4 @@
-// The alert buttons: Redeliver and Re-enable act through the same services as the REST API,
+// The alert buttons: Redeliver, Re-enable and Mute this chatflow 1h act through the same services as the REST API,
 // then the alert is updated with who did what and how it went; View log without a public
 // URL answers with the last deliveries. Every click is checked like a command (linked team,
 // admin), and a webhook of another workspace is not found.
@@ -9,7 +9,10 @@ import { redeliver } from '../../services/delivery/requeue.js';
 import { ApiError } from '../../core/errors.js';
 import { loadWebhook, updateWebhook } from '../../services/webhooks/service.js';
 import { ADMIN_ONLY, errorReply, isAdmin, type SlackDeps } from './commands.js';
-import { ACTION, ACTIONS_BLOCK, OUTCOME_BLOCK } from './alerts.js';
+import { ACTION, ACTIONS_BLOCK, BUTTON_MUTE, OUTCOME_BLOCK } from './alerts.js';
+import { mute } from '../../services/mutes/service.js';
+import { isUuid } from '../../store/webhooks.js';
+import { slackTime } from './mute-commands.js';
 import { findLink } from '../../services/slack-links/links.js';
 import { escapeSlack, list, notLinkedText, say, warn } from './messages.js';
 
@@ -70,6 +73,17 @@ export function registerActions(app: App, deps: SlackDeps, token: string): void 
     await redeliver(ctx.db.pool, workspaceId, deliveryId);
     deps.engine.wake();
     return `:arrows_counterclockwise: <@${user}> asked for a redelivery; it is queued, and its result will be in the log.`;
+  });
+
+  onClick(ACTION.mute, async (workspaceId, value, user) => {
+    const cut = value.indexOf(' ');
+    const [webhookId, chatflowId] = [value.slice(0, cut), value.slice(cut + 1)];
+    if (cut < 0 || !isUuid(webhookId) || !chatflowId) throw new ApiError('validation_error', 'this button is not one the app made');
+    const m = await mute(ctx, workspaceId, { webhookId, chatflowId, forMs: BUTTON_MUTE.ms, createdBy: `slack:${user}` });
+    return (
+      `:mute: <@${user}> muted chatflow \`${escapeSlack(chatflowId)}\` for this webhook until ${slackTime(m.until)}. ` +
+      `Its events are still recorded, as \`muted\` in the request log. End it sooner: \`/forjinn unmute ${escapeSlack(chatflowId)}\` in this channel.`
+    );
   });
 
   onClick(ACTION.reenable, async (workspaceId, webhookId, user) => {

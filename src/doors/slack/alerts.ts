@@ -1,6 +1,6 @@
 // Alerts for webhooks made from Slack: when a delivery fails for good, or the service disables
 // the webhook, the channel it was made in gets a message with the reason and the buttons
-// Redeliver / Re-enable / View log. Driven by the bus events of the process running the worker.
+// Redeliver / Re-enable / View log, and Mute this chatflow 1h when the event has a chatflow. Driven by the bus events of the process running the worker.
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { BusEvents } from '../../core/bus.js';
 import type { AppContext } from '../../core/context.js';
@@ -12,7 +12,23 @@ import { escapeSlack, kindLabel, note, section } from './messages.js';
 import { slackOrigin, type SlackOrigin } from './queries.js';
 import type { Tasks } from './tasks.js';
 
-export const ACTION = { redeliver: 'forjinn_redeliver', reenable: 'forjinn_reenable', viewLog: 'forjinn_view_log' } as const;
+export const ACTION = { redeliver: 'forjinn_redeliver', reenable: 'forjinn_reenable', viewLog: 'forjinn_view_log', mute: 'forjinn_mute_chatflow' } as const;
+
+/** How long the alert's Mute button mutes a chatflow (for its webhook); /forjinn mute chooses any other. */
+export const BUTTON_MUTE = { ms: 3_600_000, label: 'Mute this chatflow 1h' } as const;
+
+/** The Mute button's value: the webhook and the chatflow, split by the first space (a webhook id has none). */
+export const muteValue = (webhookId: string, chatflowId: string) => `${webhookId} ${chatflowId}`;
+
+/** The chatflow of an event's payload, when it has one. */
+function chatflowOf(payload: string | undefined): string | undefined {
+  try {
+    const id = (JSON.parse(payload ?? '') as { chatflowId?: unknown }).chatflowId;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
 export const ACTIONS_BLOCK = 'forjinn_alert_actions';
 export const OUTCOME_BLOCK = 'forjinn_alert_outcome';
 
@@ -110,6 +126,10 @@ export class Alerts {
       block_id: ACTIONS_BLOCK,
       elements: [button(ACTION.redeliver, 'Redeliver', e.deliveryId, 'primary'), viewLogButton(this.ctx.config.FORJINN_PUBLIC_URL, webhook.id)],
     };
+    // A chat or incident target's alert about an event of a chatflow can quiet that chatflow
+    // (services/mutes: a signed webhook is not muted; its receiver should get every event).
+    const chatflow = chatflowOf(d?.payload);
+    if (chatflow && !isSigned(webhook.transformer)) actions.elements.push(button(ACTION.mute, BUTTON_MUTE.label, muteValue(webhook.id, chatflow)));
     await this.post({
       channel: origin.channel,
       text: `Delivery to webhook ${webhook.id.slice(0, 8)} failed: ${reason}`,

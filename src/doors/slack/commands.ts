@@ -12,11 +12,12 @@ import { helpReply, notLinkedText, say, usageFor, USAGE, warn, type Reply } from
 import { tokenize, UsageError } from './parse.js';
 import { webhookCommands } from './webhook-commands.js';
 import { subscribeCommands } from './subscribe-commands.js';
+import { muteCommands } from './mute-commands.js';
 import type { CommandContext, CommandSpec, Outcome, SlackDeps } from './command.js';
 
 export type { CommandContext, CommandSpec, Outcome, SlackDeps };
 
-const TABLE: Record<string, CommandSpec> = { ...webhookCommands, ...subscribeCommands };
+const TABLE: Record<string, CommandSpec> = { ...webhookCommands, ...subscribeCommands, ...muteCommands };
 
 // Slack shows an error to the user when a command is not acknowledged within 3 seconds
 // (https://api.slack.com/interactivity/slash-commands#responding_basic_receipt); 2 s leaves

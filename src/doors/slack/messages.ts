@@ -62,6 +62,9 @@ export const USAGE = {
   subscribe: '/forjinn subscribe [event ...] [--chatflow ID]',
   unsubscribe: '/forjinn unsubscribe [event ...] [--chatflow ID]',
   subscriptions: '/forjinn subscriptions',
+  mute: '/forjinn mute <chatflow> <duration>',
+  unmute: '/forjinn unmute <chatflow>',
+  mutes: '/forjinn mutes',
   link: LINK_USAGE,
   help: '/forjinn help',
 } as const;
@@ -78,6 +81,8 @@ export function helpReply(command: string, linked: string | undefined, team: str
     `${u(USAGE.subscribe)}\n    posts events into this channel (no event: all of them)`,
     `${u(USAGE.unsubscribe)}\n    stops them (no event: every subscription of this channel)`,
     `${u(USAGE.subscriptions)}\n    this channel's subscriptions`,
+    `${u(USAGE.mute)}\n    stops posting a chatflow's events here for a while (30m, 1h, 2d); they are still recorded, as muted`,
+    `${u(USAGE.unmute)}\n    ends it now · ${u(USAGE.mutes)} lists what is muted here`,
     `${u(USAGE.link)}\n    links this Slack workspace with a one-time code from the Forjinn workspace`,
   ];
   const where = linked
