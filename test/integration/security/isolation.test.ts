@@ -28,6 +28,7 @@ interface Tenant {
   deliveryId: string;
   team: string;
   secret: string;
+  muteId: string;
 }
 const tenants: Record<'a' | 'b', Tenant> = {} as never;
 let routes: Array<[string, string]>;
@@ -38,6 +39,7 @@ const PARAMS: Array<[RegExp, (t: Tenant) => string]> = [
   [/^\/v1\/deliveries\/\{id\}/, (t) => t.deliveryId],
   [/^\/v1\/events\/\{id\}/, (t) => t.eventId],
   [/^\/v1\/slack\/links\/\{team\}/, (t) => t.team],
+  [/^\/v1\/mutes\/\{id\}/, (t) => t.muteId],
 ];
 
 /** Route parameters that name shared things (no workspace owns a transformer): not ids to guard. */
@@ -73,7 +75,9 @@ async function setUp(workspace: string, key: string): Promise<Tenant> {
   });
   const team = `T${workspace.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 8)}1`;
   if (routes.some(([, p]) => p === '/v1/slack/link-codes')) await linkSlackTeam(svc, SIGNING_SECRET, team, { key });
-  return { key, workspace, webhookId: hook.body.id, eventId, deliveryId: deliveries[0].id, team, secret: hook.body.secret };
+  const mute = await svc.api('POST', '/v1/mutes', { chatflowId: `${workspace}-cf`, slackChannel: 'C0ISOLATE1', for: '1h' }, key);
+  expect(mute.status).toBe(201);
+  return { key, workspace, webhookId: hook.body.id, eventId, deliveryId: deliveries[0].id, team, secret: hook.body.secret, muteId: mute.body.id };
 }
 
 beforeAll(async () => {
