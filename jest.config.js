@@ -27,6 +27,8 @@ export default {
   // Node's, and a failed test keeps its service's database (test/setup/environment.js).
   testEnvironment: '<rootDir>/test/setup/environment.js',
   globalTeardown: '<rootDir>/test/setup/template-db-teardown.js',
+  // Files that start other programs first on a run without timings (a fresh clone).
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   // Generous: a PGlite start is ~4 s on a quiet machine but several times that on a busy one.
   testTimeout: 120000,
   // Each integration file starts its own database. Embedded files spend much of their time
