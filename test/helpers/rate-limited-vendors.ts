@@ -1,6 +1,7 @@
 // Fake chat vendors that enforce their real rate rules, as responders for a receiver on 127.0.0.1
-// (receiver.ts): a Slack incoming webhook that answers 429 with Retry-After to a message within a
-// second of the one before it, and a Discord webhook with a bucket (5 per 2 s by default) that sends
+// (receiver.ts): a Slack incoming webhook (at /slack/…) that answers 429 with Retry-After to a
+// message within a second of the one before it, Slack's chat.postMessage (at /slack-api/, for bot
+// mode: SLACK_API_URL) doing the same per channel, logged as `slack-api <channel>`, and a Discord webhook with a bucket (5 per 2 s by default) that sends
 // its X-RateLimit-* headers on every answer and 429 with a JSON retry_after once it is empty. Each
 // keeps, per webhook path, what it answered and in what order (one log for all, so tests can assert
 // the order events happened in across destinations, never their times).
@@ -62,11 +63,12 @@ export function rateLimitedVendors(): RateLimitedVendor {
     res.writeHead(status, headers).end(body);
   };
 
-  const slack = (path: string, s: PathState, now: number, res: ServerResponse) => {
+  const slack = (path: string, s: PathState, now: number, res: ServerResponse, webApi?: Record<string, unknown>) => {
     // https://api.slack.com/apis/rate-limits : about one message a second per incoming webhook.
     const wait = Math.max(s.busyUntil ?? -Infinity, (s.lastAccepted ?? -Infinity) + 1_000) - now;
     if (wait > 0) return answer(path, res, 429, { 'content-type': 'text/plain', 'retry-after': String(Math.ceil(seconds(wait))) }, 'rate_limited');
     s.lastAccepted = now;
+    if (webApi) return answer(path, res, 200, { 'content-type': 'application/json' }, JSON.stringify(webApi));
     const good = CONTRACTS.slack.goodAnswer;
     answer(path, res, good.status, { 'content-type': good.contentType ?? 'text/plain' }, good.body ?? '');
   };
@@ -106,10 +108,13 @@ export function rateLimitedVendors(): RateLimitedVendor {
     },
     responder: (req, _n, res) => {
       const now = performance.now();
-      const path = pathOf(req);
+      let path = pathOf(req);
+      // chat.postMessage: one message a second per channel (https://api.slack.com/methods/chat.postMessage, "Rate limits").
+      if (path === '/slack-api/chat.postMessage') path = `slack-api ${String((JSON.parse(req.body) as { channel?: unknown }).channel)}`;
       const s = state(path);
       s.requests += 1;
       if (s.requests === 1 && s.rules.busyFirst !== undefined) s.busyUntil = now + s.rules.busyFirst * 1000;
+      if (path.startsWith('slack-api ')) return slack(path, s, now, res, { ok: true, channel: path.slice('slack-api '.length), ts: `${Date.now() / 1000}` });
       const vendor = path.split('/')[1];
       if (vendor === 'slack') return slack(path, s, now, res);
       if (vendor === 'discord') return discord(path, s, now, res);
