@@ -31,8 +31,7 @@ export default {
   testSequencer: '<rootDir>/test/setup/sequencer.js',
   // Generous: a PGlite start is ~4 s on a quiet machine but several times that on a busy one.
   testTimeout: 120000,
-  // Each integration file starts its own database. Embedded files spend much of their time
-  // waiting (spawned processes, PGlite's file I/O, receivers), so three run at a time on a 2-core
-  // machine; the PostgreSQL pass keeps two, the server beside them takes the rest.
-  maxWorkers: faults ? 1 : process.env.DATABASE_URL ? 2 : 3,
+  // Each integration file starts its own database; two at a time fit a 2-core machine. Three
+  // measured no faster on the embedded pass (quiet, same commit: 277 s with three, 284 s with two).
+  maxWorkers: faults ? 1 : 2,
 };
