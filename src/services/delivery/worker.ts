@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import type { AppContext } from '../../core/context.js';
-import type { AttemptDeps, AttemptJob } from './attempt.js';
+import type { AttemptDeps, AttemptJob, AttemptRecord } from './attempt.js';
 import { runAttempt } from './attempt.js';
 import { claimDue, closeUndeliverable, listenForDeliveries, postponeLeases, releaseLeases, releaseLeaseToken, type ClaimedRow, type HandedDelivery, type HookCaps, type Lease, type LeasePlan } from '../../store/deliveries/index.js';
 import type { Sender } from './http.js';
@@ -16,7 +16,6 @@ import type { Metrics } from './metrics.js';
 import { DatabaseUnavailableError } from '../../core/unavailable.js';
 import type { LocalWorker } from '../ingest/handoff.js';
 import { Pacer, type Slot } from './pacer.js';
-import type { AttemptRecord } from './attempt.js';
 
 /** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
 const BUFFER_PER_SLOT = 4;
