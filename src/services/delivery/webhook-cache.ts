@@ -1,6 +1,7 @@
 // Webhooks as the worker needs them: secrets opened, transformer settings parsed, kept in
 // memory and reloaded when the row's updated_at says it changed.
-import { getTransformer } from '../transformers/index.js';
+import { getTransformer, splitGroup, type GroupSetting } from '../transformers/index.js';
+import { parseGroup } from '../transformers/shared/group.js';
 import type { Queryable } from '../../store/database.js';
 import type { Cipher } from '../../core/crypto.js';
 import { getWebhookRows, openRow, type WebhookRow } from '../../store/webhooks.js';
@@ -9,6 +10,8 @@ import type { PreparedWebhook } from './request.js';
 export interface CachedWebhook extends PreparedWebhook {
   updatedAt: number;
   concurrency: number;
+  /** Grouped alerts: the webhook's `transformerConfig.group` as parsed (null: one message per event). */
+  group: GroupSetting | null;
 }
 
 export class WebhookCache {
@@ -34,16 +37,24 @@ export class WebhookCache {
     const webhook = openRow(row, this.cipher);
     const transformer = getTransformer(webhook.transformer);
     if (!transformer) throw new Error(`webhook ${row.id} names an unknown transformer ${webhook.transformer}`);
+    const { settings, group: rawGroup } = splitGroup(webhook.transformerConfig);
     let config: unknown;
     try {
-      config = transformer.parseConfig(webhook.transformerConfig);
+      config = transformer.parseConfig(settings);
     } catch {
-      config = webhook.transformerConfig; // render reports the problem on the attempt
+      config = settings; // render reports the problem on the attempt
+    }
+    let group: GroupSetting | null;
+    try {
+      group = parseGroup(transformer, rawGroup);
+    } catch {
+      group = null; // saved settings were checked; a setting no longer valid sends one message per event
     }
     return {
       webhook,
       transformer,
       config,
+      group,
       updatedAt: row.updated_at.getTime(),
       concurrency: transformer.defaultEndpointConcurrency ?? this.defaultConcurrency,
     };

@@ -56,3 +56,4 @@ export function isSigned(name: string): boolean {
 
 export { defaultTemplateSource } from './shared/templates.js';
 export { withRenderLimit } from './shared/render-budget.js';
+export { parseTargetConfig, splitGroup, type GroupSetting } from './shared/group.js';

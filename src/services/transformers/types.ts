@@ -41,6 +41,21 @@ export interface RenderContext {
   webhookUrl?: string;
   /** FORJINN_MAX_RENDERED_BYTES: a template's output past this fails the render (shared/render-budget.ts). */
   maxRenderedBytes?: number;
+  /** Set when the message stands for a group of events (grouped alerts): render the latest event as the group's message. */
+  group?: GroupRender;
+}
+
+/** What a grouped message shows and where it goes (services/grouping): the event rendered is the group's latest. */
+export interface GroupRender {
+  /** The group's id: a thread key where the target has threads (Google Chat's threadKey). */
+  id: string;
+  /** How many events the message stands for. */
+  count: number;
+  /** When the first and the latest event arrived (ISO 8601). */
+  firstAt: string;
+  lastAt: string;
+  /** The message posted for the group before, where the target can edit it (capabilities.edits): edit it instead of posting. */
+  messageId?: string;
 }
 
 export interface Rendered {
@@ -57,6 +72,8 @@ export interface Rendered {
   templateError?: string;
   /** False for chat targets: they get only the headers they accept, no signatures. */
   signed: boolean;
+  /** The HTTP method (absent: POST); PATCH edits a Discord message in place. */
+  method?: 'POST' | 'PATCH';
 }
 
 export interface TargetResponse {
@@ -153,7 +170,7 @@ export interface TargetCapabilities {
   botMode: boolean;
   /** It can group messages into threads (Google Chat's threadKey setting). */
   threads: boolean;
-  /** It can edit a message it posted before, in place (none yet). */
+  /** It can edit a message it posted before, in place (Slack in bot mode, Discord: see `grouping.messageRef`). */
   edits: boolean;
 }
 
@@ -215,6 +232,19 @@ export interface Transformer<C = unknown> {
    * as a key.
    */
   destination?(config: unknown, url: string): string;
+  /**
+   * Present when its messages can stand for a group of events (grouped alerts, issue 14:
+   * `transformerConfig.group`): its render draws `ctx.group`. Absent: a webhook of it cannot be
+   * grouped (the signed receiver, PagerDuty with its own dedup_key), one delivery per event.
+   */
+  grouping?: {
+    /**
+     * The posted message's id in the vendor's answer, with these settings, where the target can edit
+     * it in place (capabilities.edits: Slack bot mode's ts, Discord's message id); absent or
+     * undefined: each update is a new message (one digest per interval).
+     */
+    messageRef?(response: TargetResponse, config: unknown): string | undefined;
+  };
   /** Per-webhook in-flight limit when the webhook does not say (1 for rate-limited chat targets). */
   defaultEndpointConcurrency?: number;
   /** The URL to suggest when creating a webhook of this kind (PagerDuty's Events API v2). */

@@ -1,7 +1,7 @@
 // Webhook registry operations shared by the REST API, the CLI and the Slack app: the same
 // validation and the same rules whichever door a change comes through.
 import { randomBytes } from 'node:crypto';
-import { getTransformer, isSigned, TRANSFORMER_NAMES, withRenderLimit } from '../transformers/index.js';
+import { getTransformer, isSigned, parseTargetConfig, TRANSFORMER_NAMES, withRenderLimit } from '../transformers/index.js';
 import { TransformerError } from '../transformers/types.js';
 import type { AppContext } from '../../core/context.js';
 import { withTransaction, type Queryable } from '../../store/database.js';
@@ -46,7 +46,8 @@ function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transform
   if (!transformer) throw invalid('transformer', `unknown transformer; one of ${TRANSFORMER_NAMES.join(', ')}`);
   let field = 'template';
   try {
-    const config = transformer.parseConfig(input.transformerConfig);
+    // The target's own settings, and `group` (grouped alerts: shared/group.ts).
+    const { config } = parseTargetConfig(transformer, input.transformerConfig);
     transformer.checkUrl?.(url, config);
     // The samples render under the configured size bound, as deliveries will: one template
     // against the sample of every type subscribed, each of a per-event map against its own.

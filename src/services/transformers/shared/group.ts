@@ -1,0 +1,103 @@
+// Grouped chat alerts (issue 14): `transformerConfig.group` of a chat target. Events of one webhook
+// that share a group key are gathered for `wait`, sent as one message, and that message is kept up
+// to date (edited where the target can edit, one digest per `interval` where it cannot) until the
+// group has been quiet for `close`. Whether a target groups is its declaration
+// (`grouping`, types.ts), never its name; `group: false` sends one message per event.
+import { z } from 'zod';
+import { parseDuration } from '../../../core/duration.js';
+import { TransformerError, type Transformer } from '../types.js';
+
+export interface GroupSetting {
+  /** Event fields (dotted paths) whose values make the group key, with the event type first. */
+  by: string[];
+  waitMs: number;
+  intervalMs: number;
+  closeMs: number;
+}
+
+/** Default: event type + chatflow or agent + error code (an absent field counts as empty). */
+export const DEFAULT_GROUP_BY = ['event', 'chatflowId', 'agentId', 'error.code'];
+export const GROUP_DEFAULTS = { wait: '30s', interval: '1m', close: '10m' } as const;
+
+/** Each duration's bounds: a wait past an hour is no alert any more; a group closes within a day. */
+const BOUNDS = {
+  wait: { min: 0, max: 3_600_000, text: '0s and 1h' },
+  interval: { min: 1_000, max: 3_600_000, text: '1s and 1h' },
+  close: { min: 1_000, max: 86_400_000, text: '1s and 24h' },
+} as const;
+
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+const duration = (name: keyof typeof BOUNDS) =>
+  z
+    .string({ error: 'must be a duration such as 30s, 1m, 10m' })
+    .default(GROUP_DEFAULTS[name as keyof typeof GROUP_DEFAULTS])
+    .transform((text, ctx) => {
+      let ms: number;
+      try {
+        ms = parseDuration(text);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+      if (!/[a-z]\s*$/.test(text)) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" needs a unit: 30s, 1m, 10m` });
+        return z.NEVER;
+      }
+      const b = BOUNDS[name];
+      if (ms < b.min || ms > b.max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${b.text}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const schema = z.strictObject({
+  by: z
+    .array(z.string({ error: 'must be event field names' }).regex(FIELD_PATH, { error: 'must be an event field name such as chatflowId or error.code' }), { error: 'must be a list of event field names' })
+    .min(1, { error: 'must name at least one event field' })
+    .max(10, { error: 'must name at most 10 event fields' })
+    .default(DEFAULT_GROUP_BY),
+  wait: duration('wait'),
+  interval: duration('interval'),
+  close: duration('close'),
+});
+
+/** The settings without `group` (what the target's own parseConfig reads), and `group` as given. */
+export function splitGroup(raw: unknown): { settings: unknown; group: unknown } {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || !Object.hasOwn(raw, 'group')) return { settings: raw, group: undefined };
+  const { group, ...settings } = raw as Record<string, unknown>;
+  return { settings, group };
+}
+
+/**
+ * `group` as given → the setting, or null (one message per event). Absent: off for now (the
+ * default is to be on for targets that group, once every chat test says `group: false` where it
+ * wants one message per event). `false`: off. On a target that does not group (the signed
+ * receiver, PagerDuty) anything but absent or false is refused. Throws TransformerError with the
+ * field (`group.wait`).
+ */
+export function parseGroup(transformer: Pick<Transformer, 'name' | 'grouping'>, raw: unknown): GroupSetting | null {
+  if (raw === undefined || raw === null || raw === false) return null;
+  if (!transformer.grouping) {
+    throw new TransformerError('invalid_config', `${transformer.name} webhooks are not grouped: one delivery per event (set group to false or leave it out)`, 'group');
+  }
+  if (raw === true) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new TransformerError('invalid_config', 'group: must be an object ({ "by", "wait", "interval", "close" }) or false', 'group');
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (issue.code === 'unrecognized_keys') throw new TransformerError('invalid_config', `unknown group setting "${issue.keys[0]}" (known: by, wait, interval, close)`, `group.${issue.keys[0]}`);
+    const field = ['group', ...issue.path.map(String)].join('.');
+    throw new TransformerError('invalid_config', `${field}: ${issue.message}`, field);
+  }
+  const { by, wait, interval, close } = result.data;
+  return { by, waitMs: wait, intervalMs: interval, closeMs: close };
+}
+
+/** Parses a webhook's settings as a whole: the target's own and its group setting. */
+export function parseTargetConfig<C>(transformer: Transformer<C>, raw: unknown): { config: C; group: GroupSetting | null } {
+  const { settings, group } = splitGroup(raw);
+  const parsedGroup = parseGroup(transformer, group);
+  return { config: transformer.parseConfig(settings), group: parsedGroup };
+}
