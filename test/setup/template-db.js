@@ -12,7 +12,7 @@
 // see it.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,27 @@ async function dropRangePartitions(pgdata) {
   }
 }
 
+/**
+ * The run's temporary files go to memory (/dev/shm, a tmpfs on Linux) unless TMPDIR says where:
+ * every test's DATA_DIR (a 40 MB copy of the template, 1,100 files), the template itself, packed
+ * tarballs, browser profiles. Copying the template into a data directory on the disk took 1.1 s
+ * (77 copies in a PGlite pass: 89 s of the two workers' time); on tmpfs it takes 0.12 s, and
+ * PGlite's own writes get cheaper too. Set here, before jest starts its workers, so their
+ * os.tmpdir() and that of every process they spawn with this environment is the same.
+ */
+function tmpfsForTheRun() {
+  if (process.env.TMPDIR) return;
+  try {
+    if (!statSync('/dev/shm').isDirectory()) return;
+    accessSync('/dev/shm', constants.W_OK);
+    process.env.TMPDIR = '/dev/shm';
+  } catch {
+    /* no /dev/shm here (not Linux): the default temporary directory */
+  }
+}
+
 export default async function makeTemplate() {
+  tmpfsForTheRun();
   // Tests spawn the compiled build (test/helpers/bin.ts): rebuilt here when the sources changed,
   // as `npm test`'s pretest does, so `npx jest <file>` never runs an older build either.
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js'), '--if-changed'], { stdio: ['ignore', 'ignore', 'inherit'] });
