@@ -1,6 +1,6 @@
 // One attempt of one delivery, from render to the record the result writer stores. Shared by
 // the worker, Send Test and redeliver, so all three behave and log the same way.
-import type { RenderContext, Verdict } from '../transformers/types.js';
+import type { GroupRender, RenderContext, Verdict } from '../transformers/types.js';
 import type { Lease } from '../../store/deliveries/index.js';
 import { classify, nextDelay } from './retry-policy.js';
 import type { Sender, SendResult } from './http.js';
@@ -25,6 +25,8 @@ export interface AttemptJob {
   trigger: 'auto' | 'test' | 'redeliver';
   /** The event is a Send Test's: rendered as a test whatever the trigger (a redelivered test). */
   test?: boolean;
+  /** Grouped chat alerts: the message stands for this group (payload is its latest event). */
+  group?: GroupRender;
 }
 
 /**
@@ -85,9 +87,10 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     // A link removed after the webhook was saved: the operator's token is not used for it.
     if (usesBotToken(p.transformer, p.config) && !(await deps.slackTeamLinked?.(p.webhook.workspaceId))) throw new RenderError(BOT_MODE_UNLINKED);
     // Send Test renders as a test on every target ([TEST] in chat, a PagerDuty test alert of its own).
-    const renderCtx = job.trigger === 'test' || job.test ? { ...deps.renderCtx, test: true } : deps.renderCtx;
+    const base = job.group ? { ...deps.renderCtx, group: job.group } : deps.renderCtx;
+    const renderCtx = job.trigger === 'test' || job.test ? { ...base, test: true } : base;
     wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, renderCtx);
-    result = await deps.sender.send(wire.url, wire.headers, wire.body);
+    result = await deps.sender.send(wire.url, wire.headers, wire.body, wire.method);
   } catch (e) {
     if (!(e instanceof RenderError)) throw e;
     result = { kind: 'error', reason: 'render_error', message: e.message, durationMs: 0 };

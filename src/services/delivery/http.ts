@@ -32,7 +32,8 @@ export interface SenderOptions {
 }
 
 export interface Sender {
-  send(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
+  /** `method` absent: POST. */
+  send(url: string, headers: Record<string, string>, body: string, method?: 'POST' | 'PATCH'): Promise<SendResult>;
   close(): Promise<void>;
 }
 
@@ -105,7 +106,7 @@ export function createSender(opts: SenderOptions): Sender {
     bodyTimeout: 0,
   });
   return {
-    async send(url, headers, body) {
+    async send(url, headers, body, method = 'POST') {
       const started = performance.now();
       const ms = () => Math.round(performance.now() - started);
       const due = deadline(opts.timeoutMs);
@@ -114,7 +115,7 @@ export function createSender(opts: SenderOptions): Sender {
         const res = await agent.request({
           origin: u.origin,
           path: `${u.pathname}${u.search}`,
-          method: 'POST',
+          method,
           headers,
           body,
           signal: due.signal,

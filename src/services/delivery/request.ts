@@ -16,6 +16,8 @@ export interface PreparedWebhook {
 
 export interface WireRequest {
   url: string;
+  /** Absent: POST (a Discord edit is a PATCH). */
+  method?: 'POST' | 'PATCH';
   headers: Record<string, string>;
   body: string;
   truncated: string[];
@@ -69,7 +71,7 @@ export function buildRequest(p: PreparedWebhook, input: RequestInput, renderCtx:
     const secrets = [webhook.secret, rotating ? webhook.previousSecret : null].filter((s): s is string => !!s);
     Object.assign(headers, signatureHeaders(secrets, input.deliveryId, timestamp, rendered.body));
   }
-  return { url: rendered.url ?? webhook.url, headers, body: rendered.body, truncated: rendered.truncated, templateError: rendered.templateError };
+  return { url: rendered.url ?? webhook.url, ...(rendered.method ? { method: rendered.method } : {}), headers, body: rendered.body, truncated: rendered.truncated, templateError: rendered.templateError };
 }
 
 // The one redaction rule, for a request's headers and its body, wherever they are stored or

@@ -16,6 +16,7 @@ import type { Metrics } from './metrics.js';
 import { DatabaseUnavailableError } from '../../core/unavailable.js';
 import type { LocalWorker } from '../ingest/handoff.js';
 import { Pacer, type Slot } from './pacer.js';
+import { messageSent, takeGrouped } from '../grouping/grouper.js';
 
 /** Claimed rows a webhook may have waiting in memory, as a multiple of its concurrency. */
 const BUFFER_PER_SLOT = 4;
@@ -287,6 +288,14 @@ export class Worker implements LocalWorker {
       void releaseLeases(this.ctx.db.pool, [row]).catch(() => {});
       return;
     }
+    // Grouped chat alerts (services/grouping): the delivery is held as its group's carrier, stored
+    // as grouped, or sent as the group's message.
+    let job = jobOf(row);
+    if (hook.group && !row.is_test) {
+      const grouped = await this.group(row, hook);
+      if (!grouped) return;
+      job = { ...job, payload: grouped.payload, group: grouped.group };
+    }
     const rate = hook.transformer.rate ?? null;
     let slot: Slot | undefined;
     if (rate) {
@@ -307,8 +316,10 @@ export class Worker implements LocalWorker {
     }
     let record: AttemptRecord | undefined;
     try {
-      record = await runAttempt(this.deps, hook, jobOf(row));
+      record = await runAttempt(this.deps, hook, job);
       this.metrics?.observe(record, hook.transformer.name);
+      // Awaited: the group's next message must find the id of the one to edit.
+      if (job.group && record.status === 'succeeded' && record.response) await messageSent(this.ctx.db, hook.transformer, hook.config, job.group, record.response);
       const stored = record;
       // Not awaited: the next delivery need not wait for this one's row to be written. A retry
       // that is due at once can be claimed as soon as its row is stored.
@@ -323,6 +334,22 @@ export class Worker implements LocalWorker {
       this.held.delete(row.id);
       if (this.backlog) this.wake();
     }
+  }
+
+  /** A grouped webhook's delivery: the group's message to send now, or undefined when there is nothing to send (held, grouped, or the lease lost). */
+  private async group(row: ClaimedRow, hook: CachedWebhook) {
+    let decision;
+    try {
+      decision = await takeGrouped(this.ctx.db, row.webhook_id, hook.group!, { lease: leaseOf(row), payload: row.payload });
+    } catch (err) {
+      this.held.delete(row.id);
+      if (!this.stopped) this.ctx.log.error({ err, deliveryId: row.id }, 'grouping a delivery failed; the lease will expire and it will be taken again');
+      return undefined;
+    }
+    if (decision.kind === 'send') return decision;
+    this.held.delete(row.id);
+    if (this.backlog) this.wake();
+    return undefined;
   }
 
   private lastLeaseWarning = -Infinity;

@@ -5,7 +5,9 @@ import type { EventRow } from '../events.js';
 // pending: waiting for its next attempt (or in flight under a lease); succeeded, failed,
 // cancelled: final until a redeliver or recover puts it back to pending; muted: made while a mute
 // of its chatflow held (store/mutes.ts), never sent, out of the failure streak; a redeliver sends it.
-export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled', 'muted'] as const;
+// grouped: its event was counted in a grouped message (services/grouping), which another delivery of
+// the group, named in last_error, sent; a redeliver sends the group's message again.
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'cancelled', 'muted', 'grouped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface DeliveryRow {

@@ -8,6 +8,7 @@ import type { Database, Queryable } from '../database.js';
 import type { FinishedAttempt } from '../attempts.js';
 import type { NewEvent } from '../events.js';
 import type { ClaimedRow, Lease } from './row.js';
+import { NEAR_PART_AT } from '../alert-groups.js';
 
 /** How many rows each webhook may take: `caps[i]` for `hooks[i]`, `defaultCap` for any other. */
 export interface HookCaps {
@@ -427,4 +428,31 @@ export async function cancelPendingOfWebhook(tx: Queryable, webhookId: string): 
     [webhookId],
   );
   return rowCount ?? 0;
+}
+
+// ---- Grouped (grouped chat alerts: services/grouping, store/alert-groups.ts) ----
+
+/**
+ * Through its lease, the delivery joins group `groupId`: `hold` keeps it pending as the group's
+ * carrier, due at `dueAt` (its attempt number handed back: nothing was sent); `grouped` makes it
+ * final, `grouped`, its event counted in the message `carrierId` sends; `send` only notes the group
+ * (it is sent now, as the group's message). False when the lease was taken over (nothing changed).
+ */
+export async function joinGroup(
+  tx: Queryable,
+  lease: Lease,
+  groupId: string,
+  how: { kind: 'hold'; dueAt: Date } | { kind: 'grouped'; carrierId: string } | { kind: 'send' },
+): Promise<boolean> {
+  const set =
+    how.kind === 'hold'
+      ? `group_id = $4, locked_until = null, locked_by = null, tries = greatest(tries - 1, attempts), next_attempt_at = $5`
+      : how.kind === 'grouped'
+        ? `group_id = $4, status = 'grouped', completed_at = now(), locked_until = null, locked_by = null, tries = greatest(tries - 1, attempts),
+           last_error = 'grouped: sent in the message of delivery ' || $5::text`
+        : `group_id = $4`;
+  const extra = how.kind === 'hold' ? [how.dueAt] : how.kind === 'grouped' ? [how.carrierId] : [];
+  // part_at as JavaScript holds it, to the millisecond (PostgreSQL keeps microseconds): the row within one of it.
+  const { rowCount } = await tx.query(`update deliveries set ${set} where id = $1 and ${NEAR_PART_AT} and locked_by = $3`, [lease.id, lease.part_at, lease.locked_by, groupId, ...extra]);
+  return Boolean(rowCount);
 }

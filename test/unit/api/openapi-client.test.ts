@@ -52,7 +52,7 @@ export async function walkthrough(base: string, key: string) {
   const status: number | undefined = test.response?.status;
   const log = await send<Answer<'listWebhookDeliveries', 200>>(base, key, 'GET', '/v1/webhooks/' + id + '/deliveries');
   const next: string | null = log.nextCursor;
-  const state: 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'muted' | undefined = log.data[0]?.status;
+  const state: 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'muted' | 'grouped' | undefined = log.data[0]?.status;
   const health = await send<Answer<'getWebhookHealth', 200>>(base, key, 'GET', '/v1/webhooks/' + id + '/health');
   const rate: number | null = health.last24h.successRate;
   const rotated = await send<Answer<'rotateWebhookSecret', 200>>(base, key, 'POST', '/v1/webhooks/' + id + '/rotate-secret', { graceSeconds: 60 });

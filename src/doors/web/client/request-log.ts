@@ -7,7 +7,7 @@ import type { Delivery, HistoryPage, Webhook } from './types.js';
 import { fillHistoryLine, historyLine } from './history-line.js';
 import { eventsText } from './webhook-list.js';
 
-const STATUSES = ['pending', 'succeeded', 'failed', 'cancelled', 'muted'];
+const STATUSES = ['pending', 'succeeded', 'failed', 'cancelled', 'muted', 'grouped'];
 // Retries on the default schedule are minutes apart; two seconds keeps a fast retry visible
 // without loading the service.
 const POLL_MS = 2000;

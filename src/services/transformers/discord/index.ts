@@ -69,13 +69,27 @@ const ANSWERS: AnswerRules = {
 
 loadDefaultTemplates('discord');
 
+/** The webhook's URL with /messages/{id} after its token (its query kept, e.g. thread_id). */
+function editUrl(webhookUrl: string, messageId: string): string {
+  const u = new URL(webhookUrl);
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/messages/${encodeURIComponent(messageId)}`;
+  return u.toString();
+}
+
 export const discord: Transformer<DiscordConfig> = {
   name: 'discord',
   label: 'Discord',
   // Discord rate-limits per webhook; 10,000 invalid requests in 10 minutes bans the sending IP.
   defaultEndpointConcurrency: 1,
   signed: false,
-  capabilities: { botMode: false, threads: false, edits: false },
+  // A grouped alert's later messages edit the first: PATCH …/messages/{id} (wait=true answers with it).
+  capabilities: { botMode: false, threads: false, edits: true },
+  grouping: {
+    messageRef(response) {
+      const id = (jsonBody(response) as { id?: unknown } | undefined)?.id;
+      return typeof id === 'string' && /^\d+$/.test(id) ? id : undefined;
+    },
+  },
   helpers: DISCORD_HELPERS,
   limits: [
     ...DISCORD_LIMITS,
@@ -118,11 +132,13 @@ export const discord: Transformer<DiscordConfig> = {
       // Nothing in an event may ping anyone: not @everyone in a model's output, not a role id.
       allowed_mentions: { parse: [] },
     };
+    // https://discord.com/developers/docs/resources/webhook#edit-webhook-message : a grouped alert's message posted before.
+    const edit = ctx.group?.messageId && ctx.webhookUrl ? editUrl(ctx.webhookUrl, ctx.group.messageId) : undefined;
     return {
       body: JSON.stringify(body),
       contentType: 'application/json',
       headers: {},
-      ...(ctx.webhookUrl ? { url: withQuery(ctx.webhookUrl, { wait: 'true' }) } : {}),
+      ...(edit ? { url: edit, method: 'PATCH' as const } : ctx.webhookUrl ? { url: withQuery(ctx.webhookUrl, { wait: 'true' }) } : {}),
       truncated,
       signed: false,
       ...(run.templateError ? { templateError: run.templateError } : {}),

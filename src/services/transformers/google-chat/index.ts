@@ -82,6 +82,8 @@ export const googleChat: Transformer<GoogleChatConfig> = {
   signed: false,
   // Threads: the threadKey setting groups messages (one thread per chatflow, say).
   capabilities: { botMode: false, threads: true, edits: false },
+  // Grouped alerts: a webhook cannot edit; each digest is a reply in the group's own thread.
+  grouping: {},
   helpers: GOOGLE_CHAT_HELPERS,
   limits: [
     { what: 'message, text and cards', max: GOOGLE_CHAT_MAX_BYTES, unit: 'bytes', doc: 'https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages/create' },
@@ -133,7 +135,8 @@ export const googleChat: Transformer<GoogleChatConfig> = {
     let threadKey: string | undefined;
     let templateError = run.templateError;
     try {
-      threadKey = threadKeyFor(config.threadKey, event, ctx);
+      // A grouped alert's digests go to one thread per group.
+      threadKey = ctx.group ? `forjinn-group-${ctx.group.id}` : threadKeyFor(config.threadKey, event, ctx);
     } catch (err) {
       // Checked against the samples at save; if a real event still breaks it, post unthreaded.
       templateError = [templateError, `threadKey: ${describeTemplateError(err, config.threadKey ?? '')}`].filter(Boolean).join('; ');

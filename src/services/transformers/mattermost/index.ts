@@ -49,6 +49,8 @@ export const mattermost: Transformer<MattermostConfig> = {
   defaultEndpointConcurrency: 1,
   signed: false,
   capabilities: { botMode: false, threads: false, edits: false },
+  // Grouped alerts: it cannot edit what it posted, so one digest per interval.
+  grouping: {},
   helpers: MATTERMOST_HELPERS,
   limits: [
     { what: 'message text (longer is split into several posts)', max: MATTERMOST_TEXT_MAX, unit: 'characters', doc: 'https://developers.mattermost.com/integrate/webhooks/incoming/' },

@@ -165,6 +165,9 @@ function fallbackDescribe(e: ForjinnEvent): Described {
   return { status: 'info', headline: words.charAt(0).toUpperCase() + words.slice(1), subject: 'Forjinn', facts: common(e) };
 }
 
+/** `2026-06-15 12:00:05 UTC`: a grouped message's first and last time. */
+const clock = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 /** encodeURIComponent leaves ( ) ' ! * as they are; Discord and Slack link syntax would end at them. */
 const encodeId = (id: string): string =>
@@ -181,10 +184,15 @@ export function viewEvent(event: ForjinnEvent, ctx: RenderContext): EventView {
   if (chatflow) links.push({ label: 'Open chatflow', url: chatflow });
   if (deliveries) links.push({ label: 'Delivery log', url: deliveries });
   const sep = described.headline.startsWith('Error') || described.headline.startsWith('Critical') ? ' in ' : ': ';
-  const title = `${ctx.test ? '[TEST] ' : ''}${EMOJI[described.status]} ${described.headline}${sep}${described.subject}`;
+  // A grouped message (services/grouping): how many events it stands for, in the title and first fact.
+  const group = ctx.group;
+  const times = group ? `${formatNumber(group.count)} events` : '';
+  const title = `${ctx.test ? '[TEST] ' : ''}${EMOJI[described.status]} ${described.headline}${sep}${described.subject}${group && group.count > 1 ? ` (${times})` : ''}`;
+  if (group) described.facts.unshift(fact('Events', `${times}, first ${clock(group.firstAt)}, last ${clock(group.lastAt)}`));
   const footer = [
     `workspace ${event.workspace ?? 'default'}`,
-    `event ${event.id}`,
+    group ? `latest event ${event.id}` : `event ${event.id}`,
+    group ? 'grouped alert' : undefined,
     ctx.test ? 'test delivery' : undefined,
   ].filter(Boolean).join(' · ');
   return {

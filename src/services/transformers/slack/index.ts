@@ -4,12 +4,19 @@ import { z } from 'zod';
 import { parseSettings } from '../shared/config.js';
 import { viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
-import { TransformerError, type Rendered, type Transformer } from '../types.js';
+import { TransformerError, type Rendered, type TargetResponse, type Transformer } from '../types.js';
+import { jsonBody } from '../shared/answer-body.js';
 import { buildMessage } from './blocks.js';
 import { SLACK_ANSWERS } from './answers.js';
 import { usesSlackBot } from './bot-mode.js';
 import { SLACK_HELPERS } from './escape.js';
 import { SLACK_LIMITS, SLACK_RATE } from './limits.js';
+
+/** chat.postMessage's answer `{ok: true, channel, ts}` → `<channel id> <ts>`, what chat.update names the message by. */
+function postedMessage(response: { status: number; body: string }): string | undefined {
+  const body = jsonBody(response as TargetResponse) as { ok?: unknown; channel?: unknown; ts?: unknown } | undefined;
+  return body?.ok === true && typeof body.channel === 'string' && typeof body.ts === 'string' ? `${body.channel} ${body.ts}` : undefined;
+}
 
 export interface SlackConfig {
   /** Bot mode: post to this channel with SLACK_BOT_TOKEN instead of the incoming webhook. */
@@ -39,10 +46,13 @@ export const slack: Transformer<SlackConfig> = {
   // Slack allows about one message a second per webhook: one at a time, 429s slow it further.
   defaultEndpointConcurrency: 1,
   signed: false,
-  // Bot mode: with a channel set, it posts as the Forjinn Slack app (bot-mode.ts). No threads yet
-  // (a thread_ts is never sent), no edits.
-  capabilities: { botMode: true, threads: false, edits: false },
+  // Bot mode: with a channel set, it posts as the Forjinn Slack app (bot-mode.ts), and a grouped
+  // alert's later messages edit the first (chat.update). No threads yet (a thread_ts is never sent).
+  capabilities: { botMode: true, threads: false, edits: true },
   usesBot: usesSlackBot,
+  // Grouped alerts: in bot mode the message posted is kept (`<channel id> <ts>` from chat.postMessage's
+  // answer) and edited; through an incoming webhook, which answers only "ok", one digest per interval.
+  grouping: { messageRef: (response, config) => (usesSlackBot(config) ? postedMessage(response) : undefined) },
   helpers: SLACK_HELPERS,
   limits: SLACK_LIMITS,
   rate: SLACK_RATE,
@@ -94,14 +104,17 @@ export const slack: Transformer<SlackConfig> = {
     const message = buildMessage(view, run, event.timestamp, truncated);
     const common = { truncated, signed: false, ...(run.templateError ? { templateError: run.templateError } : {}) };
     if (config.channel) {
+      // A grouped alert's message posted before: chat.update of it (its channel id and ts).
+      const [channelId, ts] = ctx.group?.messageId?.split(' ') ?? [];
+      const edit = channelId && ts ? { channel: channelId, ts } : undefined;
       return {
         ...common,
-        url: `${(ctx.slackApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')}/chat.postMessage`,
+        url: `${(ctx.slackApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')}/${edit ? 'chat.update' : 'chat.postMessage'}`,
         // The Web API warns `missing_charset` on JSON without it.
         contentType: 'application/json; charset=utf-8',
         // The operator's token: redactHeaders shows it as [redacted] in every view.
         headers: { Authorization: `Bearer ${ctx.slackBotToken}` },
-        body: JSON.stringify({ channel: config.channel, ...message }),
+        body: JSON.stringify({ ...(edit ?? { channel: config.channel }), ...message }),
       };
     }
     return { ...common, contentType: 'application/json', headers: {}, body: JSON.stringify(message) };

@@ -51,6 +51,8 @@ export const teams: Transformer<TeamsConfig> = {
   defaultEndpointConcurrency: 1,
   signed: false,
   capabilities: { botMode: false, threads: false, edits: false },
+  // Grouped alerts: it cannot edit what it posted, so one digest per interval.
+  grouping: {},
   helpers: TEAMS_HELPERS,
   limits: [
     // Some tenants refuse well under it: the card is cut to 20 KB (card.ts TEAMS_TARGET_BYTES).

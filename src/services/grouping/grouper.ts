@@ -1,0 +1,97 @@
+// Grouped chat alerts (issue 14, items 1, 2 and 6): what happens to a delivery of a grouped webhook
+// when the worker has leased it, before any slot or request. Everything is in the database, in one
+// transaction per delivery, so a crash during `group.wait` loses nothing:
+//
+// - the first event of a group: its delivery becomes the group's carrier, held back (pending) until
+//   `wait` has passed; it then sends the group's message (how many, first and last time, the
+//   latest event);
+// - an event while a carrier waits: counted in the group and its delivery stored `grouped`,
+//   naming the carrier (in the request log, never sent on its own);
+// - an event when none waits (the message went out): its delivery is the next carrier, due
+//   `interval` after the last message (at once if that has passed);
+// - a delivery that joined the group before (a carrier due or retried, a redeliver): sends the
+//   group's message as it is now.
+// A carrier is an ordinary delivery: retried, logged and paced like any. Where the target can edit
+// (grouping.messageRef), the first message's id is kept and later messages edit it; otherwise each
+// is a new message, one digest per interval. A group quiet for `close` is closed: the next event
+// starts a new one.
+import { createHash } from 'node:crypto';
+import type { Database } from '../../store/database.js';
+import { withTransaction } from '../../store/database.js';
+import { countEvent, groupOfDelivery, lockGroup, markSending, openGroup, setCarrier, setMessageId, type AlertGroupRow } from '../../store/alert-groups.js';
+import { joinGroup, type Lease } from '../../store/deliveries/index.js';
+import type { GroupSetting } from '../transformers/index.js';
+import { field } from '../transformers/shared/event-view.js';
+import type { ForjinnEvent, GroupRender, TargetResponse, Transformer } from '../transformers/types.js';
+
+/** What the worker does with the delivery: send it as the group's message (this payload, this group), or nothing (held or grouped). */
+export type GroupDecision = { kind: 'send'; payload: string; group: GroupRender } | { kind: 'held' } | { kind: 'lost' };
+
+export interface GroupedDelivery {
+  lease: Lease;
+  /** The event's JSON as stored. */
+  payload: string;
+}
+
+/** The group key: the values of the `by` fields (absent: empty), hashed to a bounded key. */
+export function groupKey(event: ForjinnEvent, by: readonly string[]): string {
+  const values = by.map((path) => {
+    const v = field(event, path);
+    return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  });
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex');
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+
+const render = (g: AlertGroupRow): GroupRender => ({
+  id: g.id,
+  count: g.event_count,
+  firstAt: g.first_event_at.toISOString(),
+  lastAt: g.last_event_at.toISOString(),
+  ...(g.message_id ? { messageId: g.message_id } : {}),
+});
+
+const send = (g: AlertGroupRow): GroupDecision => ({ kind: 'send', payload: g.latest_payload ?? '{}', group: render(g) });
+
+/** Takes a leased delivery of a webhook grouped by `setting` (see the top of this file). */
+export async function takeGrouped(db: Database, webhookId: string, setting: GroupSetting, d: GroupedDelivery): Promise<GroupDecision> {
+  return withTransaction(db, async (tx): Promise<GroupDecision> => {
+    const { group_id: joined, event_id: eventId } = (await groupOfDelivery(tx, d.lease)) ?? { group_id: null, event_id: null };
+    if (joined) {
+      const g = await lockGroup(tx, joined);
+      if (!g) return { kind: 'lost' };
+      return send(g.carrier_id === d.lease.id ? await markSending(tx, g.id) : g);
+    }
+    const event = JSON.parse(d.payload) as ForjinnEvent;
+    const opened = await openGroup(tx, webhookId, groupKey(event, setting.by), setting.closeMs, { chatflowId: text(event.chatflowId), agentId: text(event.agentId) });
+    const fresh = opened.event_count === 0;
+    const g = await countEvent(tx, opened.id, { id: eventId, payload: d.payload });
+    if (g.carrier_id) {
+      if (!(await joinGroup(tx, d.lease, g.id, { kind: 'grouped', carrierId: g.carrier_id }))) throw new LeaseLost();
+      return { kind: 'held' };
+    }
+    const now = Date.now();
+    const at = fresh ? now + setting.waitMs : Math.max(now, (g.last_sent_at?.getTime() ?? now) + setting.intervalMs);
+    if (at <= now) {
+      if (!(await joinGroup(tx, d.lease, g.id, { kind: 'send' }))) throw new LeaseLost();
+      return send(await markSending(tx, g.id));
+    }
+    if (!(await joinGroup(tx, d.lease, g.id, { kind: 'hold', dueAt: new Date(at) }))) throw new LeaseLost();
+    await setCarrier(tx, g.id, d.lease, new Date(at));
+    return { kind: 'held' };
+  }).catch((err): GroupDecision => {
+    if (err instanceof LeaseLost) return { kind: 'lost' };
+    throw err;
+  });
+}
+
+/** The lease was taken over: the transaction is rolled back, the delivery is another worker's now. */
+class LeaseLost extends Error {}
+
+/** After a group's message was accepted: its id kept where the target can edit it, so later messages edit it. */
+export async function messageSent(db: Database, transformer: Transformer, config: unknown, group: GroupRender, response: TargetResponse): Promise<void> {
+  if (group.messageId) return;
+  const id = transformer.grouping?.messageRef?.(response, config);
+  if (id) await setMessageId(db.pool, group.id, id);
+}

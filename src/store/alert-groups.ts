@@ -1,0 +1,97 @@
+// The alert_groups table (grouped chat alerts, issue 14; migration 1764590000000): one row per
+// group of events of one webhook that share a group key. services/grouping decides what happens to
+// a delivery of a grouped webhook; these statements keep the group, in the caller's transaction.
+// What they do to a delivery (held as the group's carrier, stored as `grouped`) is in
+// deliveries/status.ts.
+import type { Queryable } from './database.js';
+
+/**
+ * A delivery's part_at ($2) as JavaScript holds it: to the millisecond, where PostgreSQL keeps
+ * microseconds. Within a millisecond of it finds the row in its one partition.
+ */
+export const NEAR_PART_AT = `part_at >= $2::timestamptz - interval '1 millisecond' and part_at < $2::timestamptz + interval '1 millisecond'`;
+
+export interface AlertGroupRow {
+  id: string;
+  webhook_id: string;
+  group_key: string;
+  state: 'open' | 'resolved' | 'closed';
+  event_count: number;
+  sent_count: number;
+  first_event_at: Date;
+  last_event_at: Date;
+  latest_event_id: string | null;
+  latest_payload: string | null;
+  chatflow_id: string | null;
+  agent_id: string | null;
+  carrier_id: string | null;
+  carrier_part_at: Date | null;
+  next_send_at: Date | null;
+  last_sent_at: Date | null;
+  message_id: string | null;
+  resolved_at: Date | null;
+}
+
+/** The group's row, locked until the transaction ends. */
+export async function lockGroup(tx: Queryable, id: string): Promise<AlertGroupRow | undefined> {
+  const { rows } = await tx.query<AlertGroupRow>('select * from alert_groups where id = $1 for update', [id]);
+  return rows[0];
+}
+
+/**
+ * The open group of a webhook and key, locked, made when there is none. A group quiet for
+ * `closeMs` with no message waiting is closed first: the event starts a new group (a new message).
+ */
+export async function openGroup(tx: Queryable, webhookId: string, key: string, closeMs: number, about: { chatflowId: string | null; agentId: string | null }): Promise<AlertGroupRow> {
+  await tx.query(
+    `update alert_groups set state = 'closed', updated_at = now()
+     where webhook_id = $1 and group_key = $2 and state = 'open' and carrier_id is null
+       and last_event_at < now() - make_interval(secs => $3::float8 / 1000)`,
+    [webhookId, key, closeMs],
+  );
+  await tx.query(
+    `insert into alert_groups (webhook_id, group_key, chatflow_id, agent_id) values ($1, $2, $3, $4)
+     on conflict (webhook_id, group_key) where state = 'open' do nothing`,
+    [webhookId, key, about.chatflowId, about.agentId],
+  );
+  const { rows } = await tx.query<AlertGroupRow>(`select * from alert_groups where webhook_id = $1 and group_key = $2 and state = 'open' for update`, [webhookId, key]);
+  return rows[0];
+}
+
+/** One more event in the group: counted, its time the last, it the latest shown. */
+export async function countEvent(tx: Queryable, id: string, event: { id: string | null; payload: string }): Promise<AlertGroupRow> {
+  const { rows } = await tx.query<AlertGroupRow>(
+    `update alert_groups set event_count = event_count + 1,
+       first_event_at = case when event_count = 0 then now() else first_event_at end,
+       last_event_at = now(), latest_event_id = $2, latest_payload = $3, updated_at = now()
+     where id = $1 returning *`,
+    [id, event.id, event.payload],
+  );
+  return rows[0];
+}
+
+/** A delivery waits to send the group's next message at `at`. */
+export async function setCarrier(tx: Queryable, id: string, carrier: { id: string; part_at: Date }, at: Date): Promise<void> {
+  await tx.query(`update alert_groups set carrier_id = $2, carrier_part_at = $3, next_send_at = $4, updated_at = now() where id = $1`, [id, carrier.id, carrier.part_at, at]);
+}
+
+/** The group's message goes out now: no carrier waits any more, and it counts every event so far. */
+export async function markSending(tx: Queryable, id: string): Promise<AlertGroupRow> {
+  const { rows } = await tx.query<AlertGroupRow>(
+    `update alert_groups set carrier_id = null, carrier_part_at = null, next_send_at = null, sent_count = event_count, last_sent_at = now(), updated_at = now()
+     where id = $1 returning *`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** The message posted for the group (its first message the target answered with an id): later ones edit it. */
+export async function setMessageId(db: Queryable, id: string, messageId: string): Promise<void> {
+  await db.query(`update alert_groups set message_id = $2, updated_at = now() where id = $1 and message_id is null`, [id, messageId]);
+}
+
+/** The delivery's event, and its group if the event joined one (as a carrier, or sent in one's message). */
+export async function groupOfDelivery(db: Queryable, lease: { id: string; part_at: Date }): Promise<{ group_id: string | null; event_id: string } | undefined> {
+  const { rows } = await db.query<{ group_id: string | null; event_id: string }>(`select group_id, event_id from deliveries where id = $1 and ${NEAR_PART_AT}`, [lease.id, lease.part_at]);
+  return rows[0];
+}

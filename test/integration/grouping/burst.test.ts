@@ -1,0 +1,180 @@
+// Grouped chat alerts (issue 14, items 1, 2 and 6): a burst of 200 error_occurred of one chatflow
+// against fakes that enforce the vendors' rates (test/helpers/rate-limited-vendors.ts: Slack's one
+// message a second per channel and per incoming webhook, Discord's bucket), plus, here, Slack's
+// chat.update (Tier 3: 50 a minute, 429 past it; the message must exist) and Discord's edit route.
+// Time is the webhooks' settings (wait 1s, interval 2s), never a sleep: the test waits for the
+// message whose count reaches 200.
+import { describe, expect, test } from '@jest/globals';
+import type { Received } from '../../helpers/receiver.js';
+import type { ServerResponse } from 'node:http';
+import { sampleEvent } from '../../helpers/samples.js';
+import { useRig } from '../../helpers/rig.js';
+import { eventually } from '../../helpers/eventually.js';
+import { rateLimitedVendors } from '../../helpers/rate-limited-vendors.js';
+
+const vendors = rateLimitedVendors();
+
+interface Seen {
+  path: string;
+  method: string;
+  status: number;
+  /** What the message says it stands for: "(200 events)" in its title, 1 without. */
+  count: number;
+  body: Record<string, unknown>;
+}
+const seen: Seen[] = [];
+const posted = new Map<string, string>(); // ts -> channel, of the fake chat.postMessage
+const updates: number[] = []; // when each chat.update was accepted (the fake's Tier 3 window)
+
+const countOf = (body: Record<string, unknown>): number => {
+  const title = typeof body.text === 'string' ? body.text : JSON.stringify(body.embeds ?? body);
+  const m = /\((\d[\d,]*) events\)/.exec(title);
+  return m ? Number(m[1].replace(/,/g, '')) : 1;
+};
+
+function answer(res: ServerResponse, req: Received, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const parsed = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
+  seen.push({ path: req.path.split('?')[0], method: req.method, status, count: countOf(parsed), body: parsed });
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function responder(req: Received, n: number, res: ServerResponse) {
+  const path = req.path.split('?')[0];
+  if (path === '/slack-api/chat.update') {
+    // https://api.slack.com/methods/chat.update : Tier 3, about 50 a minute; an unknown ts is message_not_found.
+    const now = performance.now();
+    const window = updates.filter((t) => t > now - 60_000);
+    if (window.length >= 50) return answer(res, req, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '60' });
+    const body = JSON.parse(req.body) as { channel?: string; ts?: string };
+    if (!body.ts || posted.get(body.ts) !== body.channel) return answer(res, req, 200, { ok: false, error: 'message_not_found' });
+    updates.push(now);
+    return answer(res, req, 200, { ok: true, channel: body.channel, ts: body.ts });
+  }
+  // Everything else through the rate-limited fakes, its answer recorded (and chat.postMessage's ts kept).
+  const end = res.end.bind(res);
+  res.end = ((chunk: unknown) => {
+    const status = res.statusCode;
+    const parsed = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
+    if (path === '/slack-api/chat.postMessage' && status === 200) {
+      const a = JSON.parse(String(chunk)) as { ts: string; channel: string };
+      posted.set(a.ts, a.channel);
+    }
+    seen.push({ path, method: req.method, status, count: countOf(parsed), body: parsed });
+    return end(chunk as string);
+  }) as typeof res.end;
+  if (path.startsWith('/generic')) return void res.writeHead(200).end('ok');
+  return vendors.responder(req, n, res);
+}
+
+const { svc, rx } = useRig({
+  env: () => ({ SLACK_SIGNING_SECRET: 'grouping-signing-secret', SLACK_BOT_TOKEN: 'xoxb-grouping-token', SLACK_API_URL: `${rx.url}/slack-api`, FORJINN_PUBLIC_URL: 'https://forjinn.example' }),
+  responder,
+});
+
+const GROUP = { wait: '1s', interval: '2s', close: '10m' };
+
+async function hook(body: Record<string, unknown>, chatflowId: string): Promise<string> {
+  const res = await svc.api('POST', '/v1/webhooks', { events: ['error_occurred'], filters: { chatflowIds: [chatflowId] }, ...body });
+  expect([res.status, res.body?.error]).toEqual([201, undefined]);
+  return res.body.id as string;
+}
+
+async function emit(chatflowId: string, n: number) {
+  for (let i = 0; i < n; i += 20) {
+    const batch = Array.from({ length: Math.min(20, n - i) }, () => svc.api('POST', '/v1/events', { ...sampleEvent('error_occurred'), id: crypto.randomUUID(), chatflowId }));
+    for (const res of await Promise.all(batch)) expect(res.status).toBe(202);
+  }
+}
+
+/** Every delivery of a webhook, through the request log's pages. */
+async function requestLog(hookId: string): Promise<Array<{ id: string; status: string; lastError: string | null }>> {
+  const all: Array<{ id: string; status: string; lastError: string | null }> = [];
+  let cursor: string | null = null;
+  do {
+    const res = await svc.api('GET', `/v1/webhooks/${hookId}/deliveries?limit=250${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(res.status).toBe(200);
+    all.push(...res.body.data);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+const LONG = { timeoutMs: 90_000 };
+const at = (prefix: string) => seen.filter((s) => s.path.startsWith(prefix));
+
+describe('grouped chat alerts', () => {
+  test('settings: refused on a target that does not group, bad durations named', async () => {
+    const generic = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/generic/x`, events: ['*'], transformerConfig: { group: { wait: '30s' } } });
+    expect([generic.status, generic.body.error?.code, generic.body.error?.field]).toEqual([400, 'validation_error', 'transformerConfig.group']);
+    const slack = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/slack/T0/B0/bad`, events: ['*'], transformer: 'slack', transformerConfig: { group: { wait: 'soon' } } });
+    expect([slack.status, slack.body.error?.code, slack.body.error?.field]).toEqual([400, 'validation_error', 'transformerConfig.group.wait']);
+    const off = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/generic/y`, events: ['*'], transformerConfig: { group: false } });
+    expect(off.status).toBe(201);
+  });
+
+  test('200 errors of one chatflow: one Slack bot-mode message updated to 200, one Discord message edited, Slack incoming-webhook digests, no 429; a generic webhook gets all 200', async () => {
+    await svc.rt.ctx.db.pool.query(`insert into slack_links (team_id, workspace_id, linked_by) select 'TGROUPING', id, 'test' from workspaces where name = 'default'`);
+    const chatflow = `grouped-${crypto.randomUUID()}`;
+    const bot = await hook({ url: `${rx.url}/slack-api/chat.postMessage`, transformer: 'slack', transformerConfig: { channel: 'C0GROUPED1', group: GROUP } }, chatflow);
+    const incoming = await hook({ url: `${rx.url}/slack/T0GROUP/B0GROUP/incoming`, transformer: 'slack', transformerConfig: { group: GROUP } }, chatflow);
+    const discord = await hook({ url: `${rx.url}/discord/4242/grouping-token`, transformer: 'discord', transformerConfig: { group: GROUP } }, chatflow);
+    const generic = await hook({ url: `${rx.url}/generic/all` }, chatflow);
+    const genericLog = () => requestLog(generic);
+
+    await emit(chatflow, 200);
+
+    // Slack bot mode: chat.postMessage once, then chat.update of that message until it counts 200.
+    await eventually(() => at('/slack-api/').some((s) => s.status === 200 && s.count === 200), { ...LONG, what: 'a Slack bot-mode message counting 200' });
+    const botCalls = at('/slack-api/');
+    const postMessages = botCalls.filter((s) => s.path === '/slack-api/chat.postMessage');
+    expect(postMessages.length).toBeLessThanOrEqual(3);
+    expect(postMessages.map((s) => s.status)).toEqual([200]);
+    const edits = botCalls.filter((s) => s.path === '/slack-api/chat.update');
+    expect(edits.length).toBeGreaterThan(0);
+    expect(edits.map((s) => s.status).filter((st) => st !== 200)).toEqual([]);
+    const ts = [...posted.keys()];
+    expect(ts).toHaveLength(1);
+    for (const e of edits) expect(e.body).toMatchObject({ channel: 'C0GROUPED1', ts: ts[0] });
+    // The counts only grow, and the last says 200.
+    const counts = botCalls.map((s) => s.count);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBe(200);
+
+    // Discord: one message posted with wait=true, then PATCHes of it, none refused.
+    await eventually(() => at('/discord/').some((s) => s.status === 200 && s.count === 200), { ...LONG, what: 'a Discord message counting 200' });
+    const discordCalls = at('/discord/');
+    expect(discordCalls.filter((s) => s.method === 'POST').map((s) => [s.path, s.status])).toEqual([['/discord/4242/grouping-token', 200]]);
+    const patches = discordCalls.filter((s) => s.method === 'PATCH');
+    expect(patches.length).toBeGreaterThan(0);
+    for (const p of patches) expect([p.path, p.status]).toEqual(['/discord/4242/grouping-token/messages/1234567890', 200]);
+
+    // A Slack incoming webhook cannot edit: one new digest per interval, each counting more, none refused.
+    await eventually(() => at('/slack/').some((s) => s.count === 200), { ...LONG, what: 'a Slack digest counting 200' });
+    const digests = at('/slack/');
+    expect(digests.map((s) => s.status).filter((st) => st !== 200)).toEqual([]);
+    expect(digests.length).toBeLessThan(20);
+    const digestCounts = digests.map((s) => s.count);
+    expect(digestCounts).toEqual([...digestCounts].sort((a, b) => a - b));
+
+    // The generic webhook: one delivery per event, all 200.
+    await eventually(() => at('/generic/all').length >= 200, { ...LONG, what: 'all 200 generic deliveries' });
+    expect(at('/generic/all')).toHaveLength(200);
+    await eventually(async () => (await genericLog()).filter((d) => d.status === 'succeeded').length === 200, { ...LONG, what: 'all 200 generic deliveries succeeded' });
+
+    // Nothing lost: each grouped webhook's request log holds all 200 events, those not sent on their
+    // own naming the delivery whose message counted them.
+    for (const [id, sent] of [[bot, postMessages.length + edits.length], [discord, discordCalls.length], [incoming, digests.length]] as const) {
+      const log = await eventually(async () => {
+        const l = await requestLog(id);
+        return l.every((d) => d.status !== 'pending') ? l : undefined;
+      }, { ...LONG, what: `every delivery of ${id} settled` });
+      expect(log).toHaveLength(200);
+      const succeeded = log.filter((d) => d.status === 'succeeded');
+      expect(succeeded).toHaveLength(sent);
+      const grouped = log.filter((d) => d.status === 'grouped');
+      expect(grouped).toHaveLength(200 - sent);
+      const carriers = new Set(succeeded.map((d) => d.id));
+      for (const d of grouped) expect(carriers.has(/delivery ([0-9a-f-]{36})/.exec(d.lastError ?? '')?.[1] ?? '')).toBe(true);
+    }
+  }, 120_000);
+});
