@@ -26,6 +26,9 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** What the load generator needs of a service: its URL and API key (a peer build takes the same requests, bench/peers.ts). */
+export type Endpoint = Pick<Service, 'url' | 'key'>;
+
 /** Every service and worker process a scenario started, with its peak RSS: run.ts prints them. */
 const started: Array<{ label: string; peakRssMb: () => number }> = [];
 export function takeStartedProcesses(): Array<{ label: string; peakMb: number }> {
@@ -45,7 +48,7 @@ function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined
  * Peak RSS of a process (Linux): the kernel's high-water mark (VmHWM), so a peak between two
  * readings is not missed; read every 100 ms and on stop, the last reading stands once it is gone.
  */
-function rssSampler(pid: number, label: string) {
+export function rssSampler(pid: number, label: string) {
   let peak = 0;
   const read = () => {
     const hwm = procStatusMb(pid, 'VmHWM');
@@ -189,7 +192,7 @@ export async function startReceiver(delayMs = 0): Promise<Receiver> {
   };
 }
 
-export async function api(svc: Service, method: string, path: string, body?: unknown) {
+export async function api(svc: Endpoint, method: string, path: string, body?: unknown) {
   const res = await request(`${svc.url}${path}`, {
     method: method as 'POST',
     headers: { authorization: `Bearer ${svc.key}`, 'content-type': 'application/json' },
@@ -217,7 +220,7 @@ export function event(i: number, run: string, chatflowEvery = 0) {
  * Posts `total` events, one per request, over `connections` keep-alive connections; optionally
  * paced to `ratePerSec`. Returns when every request was answered 202, with each 202's time.
  */
-export async function pushEvents(svc: Service, total: number, run: string, opts: { connections?: number; ratePerSec?: number; chatflowEvery?: number } = {}) {
+export async function pushEvents(svc: Endpoint, total: number, run: string, opts: { connections?: number; ratePerSec?: number; chatflowEvery?: number } = {}) {
   const pool = new Pool(svc.url, { connections: opts.connections ?? 32, pipelining: 1 });
   const accepted = new Map<string, number>();
   let next = 0;

@@ -8,7 +8,8 @@ import { SCENARIOS, type Row } from './scenarios.js';
 import { takeStartedProcesses } from './harness.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { events: { type: 'string' }, embedded: { type: 'boolean', default: false } } });
-const names = positionals.length === 0 || positionals[0] === 'all' ? Object.keys(SCENARIOS) : positionals;
+// `all` leaves out `peers`: it installs other queues' packages and needs Redis (bench/peers.ts).
+const names = positionals.length === 0 || positionals[0] === 'all' ? Object.keys(SCENARIOS).filter((n) => n !== 'peers') : positionals;
 for (const n of names) {
   if (!SCENARIOS[n]) {
     console.error(`unknown scenario ${n}; one of: ${Object.keys(SCENARIOS).join(', ')}, all`);
@@ -17,14 +18,16 @@ for (const n of names) {
 }
 
 function print(name: string, rows: Row[]) {
-  const table = rows.map((r) => ({
+  console.log(`\n## ${name}`);
+  const own = rows.filter((r) => r.columns);
+  if (own.length > 0) console.table(own.map((r) => r.columns));
+  const table = rows.filter((r) => !r.columns).map((r) => ({
     measure: r.measure,
     value: `${r.value.toFixed(r.unit === 'ms' ? 1 : 0)} ${r.unit}`,
     target: r.target ?? '',
     ...(r.ceilingRatio !== undefined ? { 'of ceiling': `${(r.ceilingRatio * 100).toFixed(1)} %` } : {}),
     verdict: r.pass === undefined ? '' : r.pass ? 'met' : 'MISSED',
   }));
-  console.log(`\n## ${name}`);
   console.table(table);
 }
 

@@ -1,6 +1,7 @@
 // The scenarios of the performance issue, each measured the same way every time.
 import { retentionScenario } from './retention.js';
 import { backPressureScenario } from './back-pressure.js';
+import { peersScenario } from './peers.js';
 import { api, latencies, percentile, PG_URL, pushBatches, pushEvents, rawCeiling, startReceiver, startService, startWorker, type Receiver, type Service } from './harness.js';
 
 export interface Row {
@@ -10,6 +11,8 @@ export interface Row {
   target?: string;
   pass?: boolean;
   ceilingRatio?: number;
+  /** Printed as one table instead of measure/value (the peers' table). */
+  columns?: Record<string, string>;
 }
 
 type Scenario = (opts: { events?: number; embedded?: boolean }) => Promise<Row[]>;
@@ -326,3 +329,6 @@ SCENARIOS.retention = retentionScenario;
 
 /** npm run bench -- back-pressure: ingest offered faster than a throttled PostgreSQL writes it (bench/back-pressure.ts). */
 SCENARIOS['back-pressure'] = backPressureScenario;
+
+/** npm run bench -- peers: the same job on BullMQ, pg-boss and graphile-worker beside the service (bench/peers.ts; not part of `all`). */
+SCENARIOS.peers = peersScenario;
