@@ -10,5 +10,7 @@ export interface Command {
    * FORJINN_KEY) it runs through the HTTP API; without one, on the database.
    */
   remote?: boolean;
+  /** It has only the API route (it reads what the service's API keeps): without a service it refuses. */
+  apiOnly?: boolean;
   run(args: string[], service?: ServiceClient): Promise<number>;
 }

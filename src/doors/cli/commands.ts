@@ -6,13 +6,14 @@ import { deliveryCommands } from './delivery-commands.js';
 import { masterKeyCommands } from './master-key-commands.js';
 import { slackCommands } from './slack-commands.js';
 import { pruneCommands } from './prune-commands.js';
+import { logCommands } from './log-commands.js';
 import type { Command } from './command.js';
 
 export type { Command };
 
 /** Every command; the role commands start the service with `start` (main's). */
 export function commandTable(start: StartService): Command[] {
-  return [...serveCommands(start), ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...masterKeyCommands, ...slackCommands, ...pruneCommands];
+  return [...serveCommands(start), ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...logCommands, ...masterKeyCommands, ...slackCommands, ...pruneCommands];
 }
 
 export function findCommand(commands: Command[], argv: string[]): { command: Command; args: string[] } | undefined {

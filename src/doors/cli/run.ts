@@ -56,7 +56,10 @@ export async function runCommandLine(commands: Command[], argv: string[], env: N
   }
   const { command, args } = found;
   if (args.includes('--help') || args.includes('-h')) {
-    const through = command.remote
+    const through = command.apiOnly
+      ? "\n\nIt goes through the service's HTTP API, on the key's workspace: --url <base> --key <api key> before the\n" +
+        'command, or FORJINN_URL and FORJINN_KEY (a key alone: the service on this machine, at 127.0.0.1:$PORT).'
+      : command.remote
       ? '\n\nWith --url <base> --key <api key> before the command (or FORJINN_URL and FORJINN_KEY) it goes through\n' +
         "the service's HTTP API, on the key's workspace; without, on the database (DATABASE_URL or DATA_DIR)."
       : '';

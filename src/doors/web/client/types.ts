@@ -35,47 +35,8 @@ export interface TransformerInfo {
   defaultTemplates: Record<string, string | null>;
 }
 
-export interface Delivery {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  status: string;
-  test: boolean;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  lastDurationMs: number | null;
-  lastAttemptAt: string | null;
-  createdAt: string;
-  completedAt: string | null;
-}
-
-export interface Attempt {
-  attempt: number;
-  trigger: string;
-  outcome: string;
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody: string;
-  /** Only the start of the body was stored (64 KiB); the receiver got all of it. */
-  requestBodyTruncated: boolean;
-  responseStatus: number | null;
-  responseHeaders: Record<string, string> | null;
-  responseBody: string | null;
-  /** The answer was longer than the 16 KiB kept. */
-  responseBodyTruncated: boolean;
-  durationMs: number;
-  error: string | null;
-  createdAt: string;
-}
-
-/** GET /v1/deliveries/:id: `attempts` is the list of attempts here, not their count. */
-export interface DeliveryDetail extends Omit<Delivery, 'attempts'> {
-  event: Record<string, unknown>;
-  attempts: Attempt[];
-}
+// The request log's shapes are the API's, shared with the CLI (core/request-log-types.ts).
+export type { Attempt, Delivery, DeliveryDetail } from '../../../core/request-log-types.js';
 
 export interface TestResult {
   deliveryId: string;
