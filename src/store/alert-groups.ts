@@ -30,6 +30,8 @@ export interface AlertGroupRow {
   last_sent_at: Date | null;
   message_id: string | null;
   resolved_at: Date | null;
+  /** The delivery that posts the resolved group's thread reply (1764600000000). */
+  reply_id: string | null;
 }
 
 /** The group's row, locked until the transaction ends. */
@@ -94,4 +96,33 @@ export async function setMessageId(db: Queryable, id: string, messageId: string)
 export async function groupOfDelivery(db: Queryable, lease: { id: string; part_at: Date }): Promise<{ group_id: string | null; event_id: string } | undefined> {
   const { rows } = await db.query<{ group_id: string | null; event_id: string }>(`select group_id, event_id from deliveries where id = $1 and ${NEAR_PART_AT}`, [lease.id, lease.part_at]);
   return rows[0];
+}
+
+/**
+ * The open groups of a webhook about this chatflow or agent, locked: what a success of it may
+ * resolve (the caller keeps those whose events were failures).
+ */
+export async function openGroupsAbout(tx: Queryable, webhookId: string, about: { chatflowId: string | null; agentId: string | null }): Promise<AlertGroupRow[]> {
+  const { rows } = await tx.query<AlertGroupRow>(
+    `select * from alert_groups where webhook_id = $1 and state = 'open' and ((chatflow_id = $2 and $2 is not null) or (agent_id = $3 and $3 is not null))
+     order by last_event_at for update`,
+    [webhookId, about.chatflowId, about.agentId],
+  );
+  return rows;
+}
+
+/** A success resolved the group: its next message (carrierId, due now) says so; new events start a new group. */
+export async function markResolved(tx: Queryable, id: string, carrier: { id: string; part_at: Date } | null): Promise<void> {
+  await tx.query(
+    `update alert_groups set state = 'resolved', resolved_at = now(), updated_at = now(),
+       carrier_id = coalesce($2, carrier_id), carrier_part_at = coalesce($3, carrier_part_at), next_send_at = case when $2::uuid is null then next_send_at else now() end
+     where id = $1`,
+    [id, carrier?.id ?? null, carrier?.part_at ?? null],
+  );
+}
+
+/** The resolved group's thread reply is posted by this delivery (once per group: false if one was already). */
+export async function setReply(db: Queryable, id: string, replyId: string): Promise<boolean> {
+  const { rowCount } = await db.query(`update alert_groups set reply_id = $2, updated_at = now() where id = $1 and reply_id is null`, [id, replyId]);
+  return Boolean(rowCount);
 }

@@ -319,7 +319,7 @@ export class Worker implements LocalWorker {
       record = await runAttempt(this.deps, hook, job);
       this.metrics?.observe(record, hook.transformer.name);
       // Awaited: the group's next message must find the id of the one to edit.
-      if (job.group && record.status === 'succeeded' && record.response) await messageSent(this.ctx.db, hook.transformer, hook.config, job.group, record.response);
+      if (job.group && record.status === 'succeeded' && record.response && (await messageSent(this.ctx.db, hook.transformer, hook.config, job.group, record.response, job.lease))) this.wake();
       const stored = record;
       // Not awaited: the next delivery need not wait for this one's row to be written. A retry
       // that is due at once can be claimed as soon as its row is stored.
@@ -346,6 +346,7 @@ export class Worker implements LocalWorker {
       if (!this.stopped) this.ctx.log.error({ err, deliveryId: row.id }, 'grouping a delivery failed; the lease will expire and it will be taken again');
       return undefined;
     }
+    if (decision.more) this.wake(); // a resolved group's message, due now
     if (decision.kind === 'send') return decision;
     this.held.delete(row.id);
     if (this.backlog) this.wake();

@@ -56,6 +56,11 @@ export interface GroupRender {
   lastAt: string;
   /** The message posted for the group before, where the target can edit it (capabilities.edits): edit it instead of posting. */
   messageId?: string;
+  /** resolved: a success of its chatflow or agent came after its events (when: resolvedAt). */
+  state: 'open' | 'resolved';
+  resolvedAt?: string;
+  /** This message is the resolved group's thread reply under messageId (capabilities.threads and edits). */
+  reply?: boolean;
 }
 
 export interface Rendered {

@@ -456,3 +456,18 @@ export async function joinGroup(
   const { rowCount } = await tx.query(`update deliveries set ${set} where id = $1 and ${NEAR_PART_AT} and locked_by = $3`, [lease.id, lease.part_at, lease.locked_by, groupId, ...extra]);
   return Boolean(rowCount);
 }
+
+/**
+ * One more delivery of `from`'s event to its webhook, in group `groupId`, due now: a message the
+ * group needs beyond its events' own deliveries (a resolved group's update, its thread reply).
+ * In the request log beside `from`, as pending, then as its attempts went.
+ */
+export async function insertGroupDelivery(tx: Queryable, from: Pick<Lease, 'id' | 'part_at'>, groupId: string): Promise<Pick<Lease, 'id' | 'part_at'> | undefined> {
+  const { rows } = await tx.query<Pick<Lease, 'id' | 'part_at'>>(
+    `insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, group_id)
+     select workspace_id, webhook_id, event_id, event_type, attempt_limit, $3 from deliveries where id = $1 and ${NEAR_PART_AT}
+     returning id, part_at`,
+    [from.id, from.part_at, groupId],
+  );
+  return rows[0];
+}

@@ -100,6 +100,11 @@ async function requestLog(hookId: string): Promise<Array<{ id: string; status: s
 }
 
 const LONG = { timeoutMs: 90_000 };
+
+/** Bot mode needs a Slack team linked to the workspace. */
+async function linkSlack() {
+  await svc.rt.ctx.db.pool.query(`insert into slack_links (team_id, workspace_id, linked_by) select 'TGROUPING', id, 'test' from workspaces where name = 'default' on conflict do nothing`);
+}
 const at = (prefix: string) => seen.filter((s) => s.path.startsWith(prefix));
 
 describe('grouped chat alerts', () => {
@@ -113,7 +118,7 @@ describe('grouped chat alerts', () => {
   });
 
   test('200 errors of one chatflow: one Slack bot-mode message updated to 200, one Discord message edited, Slack incoming-webhook digests, no 429; a generic webhook gets all 200', async () => {
-    await svc.rt.ctx.db.pool.query(`insert into slack_links (team_id, workspace_id, linked_by) select 'TGROUPING', id, 'test' from workspaces where name = 'default'`);
+    await linkSlack();
     const chatflow = `grouped-${crypto.randomUUID()}`;
     const bot = await hook({ url: `${rx.url}/slack-api/chat.postMessage`, transformer: 'slack', transformerConfig: { channel: 'C0GROUPED1', group: GROUP } }, chatflow);
     const incoming = await hook({ url: `${rx.url}/slack/T0GROUP/B0GROUP/incoming`, transformer: 'slack', transformerConfig: { group: GROUP } }, chatflow);
@@ -176,5 +181,36 @@ describe('grouped chat alerts', () => {
       const carriers = new Set(succeeded.map((d) => d.id));
       for (const d of grouped) expect(carriers.has(/delivery ([0-9a-f-]{36})/.exec(d.lastError ?? '')?.[1] ?? '')).toBe(true);
     }
+  }, 120_000);
+
+  test('a success after the errors: the message is updated to resolved and a thread reply says after how many', async () => {
+    await linkSlack();
+    const chatflow = `resolved-${crypto.randomUUID()}`;
+    const events = ['error_occurred', 'flow_completed'];
+    await hook({ url: `${rx.url}/slack-api/chat.postMessage`, events, transformer: 'slack', transformerConfig: { channel: 'C0RESOLVE1', group: GROUP } }, chatflow);
+    await hook({ url: `${rx.url}/discord/4343/resolve-token`, events, transformer: 'discord', transformerConfig: { group: GROUP } }, chatflow);
+    const inChannel = () => at('/slack-api/').filter((s) => s.body.channel === 'C0RESOLVE1');
+
+    await emit(chatflow, 5);
+    await eventually(() => inChannel().some((s) => s.status === 200 && s.count === 5), { ...LONG, what: 'the Slack message counting 5' });
+    await eventually(() => at('/discord/4343/').some((s) => s.status === 200 && s.count === 5), { ...LONG, what: 'the Discord message counting 5' });
+    const ts = inChannel().find((s) => s.path === '/slack-api/chat.postMessage')!;
+    const [[tsOfMessage]] = [...posted].filter(([, channel]) => channel === 'C0RESOLVE1');
+    expect(ts.body.text).not.toMatch(/Resolved/);
+
+    expect((await svc.api('POST', '/v1/events', { ...sampleEvent('flow_completed'), id: crypto.randomUUID(), chatflowId: chatflow })).status).toBe(202);
+
+    // Slack: chat.update of the message, now resolved, then a reply in its thread.
+    const reply = await eventually(() => inChannel().find((s) => s.path === '/slack-api/chat.postMessage' && s.body.thread_ts === tsOfMessage), { ...LONG, what: 'the thread reply' });
+    expect([reply.status, reply.body.text]).toEqual([200, expect.stringMatching(/^✅ Resolved at .* after 5 events$/)]);
+    const resolved = inChannel().filter((s) => s.path === '/slack-api/chat.update' && String(s.body.text).includes('Resolved'));
+    expect(resolved.map((s) => [s.status, s.body.ts, s.count])).toEqual([[200, tsOfMessage, 5]]);
+    expect(inChannel().indexOf(resolved[0])).toBeLessThan(inChannel().indexOf(reply));
+    // Discord: the message edited to resolved (a webhook's message has no thread to reply in).
+    await eventually(() => at('/discord/4343/').some((s) => s.method === 'PATCH' && s.status === 200 && JSON.stringify(s.body.embeds).includes('Resolved')), { ...LONG, what: 'the Discord message edited to resolved' });
+
+    // The next error starts a new group: a new message, not an edit of the resolved one.
+    await emit(chatflow, 1);
+    await eventually(() => inChannel().filter((s) => s.path === '/slack-api/chat.postMessage' && s.body.thread_ts === undefined && String(s.body.text).startsWith('🚨')).length === 2, { ...LONG, what: 'a new message for the next error' });
   }, 120_000);
 });

@@ -45,6 +45,8 @@ export async function renderForm({ main, signal, params, refresh }: View) {
   const configSlot = h('div', {});
   const formatHelpText = h('span', {});
   let config = configFields([], {});
+  // Grouped alerts' `group` setting has no field on the page yet: a save keeps it while the format is unchanged.
+  const keptGroup = (): Record<string, unknown> => (w && transformer.value === w.transformer && Object.hasOwn(w.transformerConfig ?? {}, 'group') ? { group: w.transformerConfig.group } : {});
 
   // Read only when a preview runs, after `template` is made below.
   const readPreview = () => ({ transformer: transformer.value, transformerConfig: config.value(), template: template.value() });
@@ -101,7 +103,7 @@ export async function renderForm({ main, signal, params, refresh }: View) {
       events: events.value(),
       enabled: enabled.checked,
       description: description.value.trim() || null,
-      transformerConfig: config.value(),
+      transformerConfig: { ...keptGroup(), ...config.value() },
       filters: filters.value(),
       template: template.value(),
       headers: headers.value(),

@@ -1,7 +1,7 @@
 // What a person needs from an event at a glance, computed once and drawn by every chat target in
 // its own markup: how it went, what it was about (names and ids), who, how long, the links.
 // Values here are plain, unescaped text; each target escapes them for its markup.
-import type { EventType, ForjinnEvent, RenderContext } from '../types.js';
+import type { EventType, ForjinnEvent, GroupRender, RenderContext } from '../types.js';
 import { formatDuration, formatNumber, formatPercent } from './text.js';
 
 export type Status = 'success' | 'warning' | 'error' | 'info';
@@ -168,6 +168,11 @@ function fallbackDescribe(e: ForjinnEvent): Described {
 /** `2026-06-15 12:00:05 UTC`: a grouped message's first and last time. */
 const clock = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 
+/** A resolved group's thread reply: when, and after how many events. */
+export function resolvedReply(group: GroupRender): string {
+  return `${EMOJI.success} Resolved at ${clock(group.resolvedAt ?? group.lastAt)} after ${formatNumber(group.count)} ${group.count === 1 ? 'event' : 'events'}`;
+}
+
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 /** encodeURIComponent leaves ( ) ' ! * as they are; Discord and Slack link syntax would end at them. */
 const encodeId = (id: string): string =>
@@ -187,8 +192,12 @@ export function viewEvent(event: ForjinnEvent, ctx: RenderContext): EventView {
   // A grouped message (services/grouping): how many events it stands for, in the title and first fact.
   const group = ctx.group;
   const times = group ? `${formatNumber(group.count)} events` : '';
-  const title = `${ctx.test ? '[TEST] ' : ''}${EMOJI[described.status]} ${described.headline}${sep}${described.subject}${group && group.count > 1 ? ` (${times})` : ''}`;
+  // Resolved: a success of its chatflow or agent came after the group's failures.
+  const resolved = group?.state === 'resolved';
+  if (resolved) described.status = 'success';
+  const title = `${ctx.test ? '[TEST] ' : ''}${EMOJI[described.status]} ${resolved ? 'Resolved: ' : ''}${described.headline}${sep}${described.subject}${group && group.count > 1 ? ` (${times})` : ''}`;
   if (group) described.facts.unshift(fact('Events', `${times}, first ${clock(group.firstAt)}, last ${clock(group.lastAt)}`));
+  if (group?.resolvedAt) described.facts.unshift(fact('Resolved', clock(group.resolvedAt)));
   const footer = [
     `workspace ${event.workspace ?? 'default'}`,
     group ? `latest event ${event.id}` : `event ${event.id}`,

@@ -2,14 +2,14 @@
 // Forjinn Slack app posting through chat.postMessage with its bot token.
 import { z } from 'zod';
 import { parseSettings } from '../shared/config.js';
-import { viewEvent } from '../shared/event-view.js';
+import { resolvedReply, viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
 import { TransformerError, type Rendered, type TargetResponse, type Transformer } from '../types.js';
 import { jsonBody } from '../shared/answer-body.js';
 import { buildMessage } from './blocks.js';
 import { SLACK_ANSWERS } from './answers.js';
 import { usesSlackBot } from './bot-mode.js';
-import { SLACK_HELPERS } from './escape.js';
+import { escapeSlack, SLACK_HELPERS } from './escape.js';
 import { SLACK_LIMITS, SLACK_RATE } from './limits.js';
 
 /** chat.postMessage's answer `{ok: true, channel, ts}` → `<channel id> <ts>`, what chat.update names the message by. */
@@ -47,8 +47,8 @@ export const slack: Transformer<SlackConfig> = {
   defaultEndpointConcurrency: 1,
   signed: false,
   // Bot mode: with a channel set, it posts as the Forjinn Slack app (bot-mode.ts), and a grouped
-  // alert's later messages edit the first (chat.update). No threads yet (a thread_ts is never sent).
-  capabilities: { botMode: true, threads: false, edits: true },
+  // alert's later messages edit the first (chat.update); its resolve is a thread reply (thread_ts).
+  capabilities: { botMode: true, threads: true, edits: true },
   usesBot: usesSlackBot,
   // Grouped alerts: in bot mode the message posted is kept (`<channel id> <ts>` from chat.postMessage's
   // answer) and edited; through an incoming webhook, which answers only "ok", one digest per interval.
@@ -104,17 +104,19 @@ export const slack: Transformer<SlackConfig> = {
     const message = buildMessage(view, run, event.timestamp, truncated);
     const common = { truncated, signed: false, ...(run.templateError ? { templateError: run.templateError } : {}) };
     if (config.channel) {
-      // A grouped alert's message posted before: chat.update of it (its channel id and ts).
+      // A grouped alert's message posted before: chat.update of it (its channel id and ts), or, for
+      // a resolved group's thread reply, chat.postMessage under it.
       const [channelId, ts] = ctx.group?.messageId?.split(' ') ?? [];
       const edit = channelId && ts ? { channel: channelId, ts } : undefined;
+      const reply = edit && ctx.group?.reply ? { channel: channelId, thread_ts: ts, text: escapeSlack(resolvedReply(ctx.group)) } : undefined;
       return {
         ...common,
-        url: `${(ctx.slackApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')}/${edit ? 'chat.update' : 'chat.postMessage'}`,
+        url: `${(ctx.slackApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')}/${edit && !reply ? 'chat.update' : 'chat.postMessage'}`,
         // The Web API warns `missing_charset` on JSON without it.
         contentType: 'application/json; charset=utf-8',
         // The operator's token: redactHeaders shows it as [redacted] in every view.
         headers: { Authorization: `Bearer ${ctx.slackBotToken}` },
-        body: JSON.stringify({ ...(edit ?? { channel: config.channel }), ...message }),
+        body: JSON.stringify(reply ?? { ...(edit ?? { channel: config.channel }), ...message }),
       };
     }
     return { ...common, contentType: 'application/json', headers: {}, body: JSON.stringify(message) };
