@@ -1,9 +1,12 @@
 // The request log from the command line, through a service's API (as the settings page reads it):
 // deliveries list|show, redeliver, recover, events list, and tail (new attempts as they happen).
 // Each takes --json for scripts: the API's own objects, one JSON document (tail: one per line).
-import { CliError, parse } from './args.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CliError, parse, type ArgOptions, type ParsedArgs } from './args.js';
 import type { Command } from './command.js';
 import type { ServiceClient } from './service-client.js';
+// The API's answers, as the settings page reads them.
+import type { Attempt, Delivery, DeliveryDetail } from '../../core/request-log-types.js';
 
 const LIST = 'forjinn-webhooks deliveries list [--webhook <id>] [--status S] [--since <time>] [--limit N] [--json]';
 const SHOW = 'forjinn-webhooks deliveries show <delivery id> [--json]';
@@ -11,9 +14,6 @@ const REDELIVER = 'forjinn-webhooks redeliver <delivery id> [--json]';
 const RECOVER = 'forjinn-webhooks recover --webhook <id> [--since <time>] [--json]';
 const EVENTS = 'forjinn-webhooks events list [--limit N] [--json]';
 const TAIL = 'forjinn-webhooks tail [--webhook <id>] [--json]';
-
-// The API's answers, as the settings page reads them.
-import type { Attempt, Delivery, DeliveryDetail } from '../../core/request-log-types.js';
 
 type Page<T> = { data: T[]; nextCursor: string | null };
 
@@ -114,117 +114,120 @@ function attemptLine(d: Delivery): string {
   return `${d.lastAttemptAt ?? d.createdAt}  ${d.eventType.padEnd(20)}  ${d.eventId}  ${d.id}  attempt ${d.attempts}  ${answer(d)}  ${d.status}\n`;
 }
 
-/** Waits `ms`, or less when Ctrl-C comes: answers whether to go on. */
-function pause(ms: number, stop: { stopped: boolean; wake?: () => void }): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(!stop.stopped), ms);
-    stop.wake = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-  });
+const JSON_FLAG = { json: { type: 'boolean', default: false } } as const;
+type Parsed<O extends ArgOptions> = ParsedArgs<O & typeof JSON_FLAG>;
+
+/** The delivery id a command is given first. */
+function idOf(positionals: string[], usage: string): string {
+  if (!positionals[0]) throw new CliError(`missing delivery id\n\nusage: ${usage}`);
+  return positionals[0];
 }
 
-export const logCommands: Command[] = [
-  {
-    name: 'deliveries list',
-    summary: 'The request log: deliveries, newest first (of one webhook, or all of the key\'s workspace)',
-    usage: `${LIST}\n\n--status: pending, succeeded, failed, cancelled, muted, ...; --since: created at or after that time; --limit: at most N (default 50).`,
+/**
+ * A command that asks the API once: `ask` gets the answer, printed as JSON with --json, otherwise
+ * by `show` as lines for a person.
+ */
+function apiCommand<O extends ArgOptions, T>(c: {
+  name: string;
+  summary: string;
+  usage: string;
+  help?: string;
+  options: O;
+  ask(api: ServiceClient, a: Parsed<O>): Promise<T>;
+  show(answer: T, a: Parsed<O>): void;
+}): Command {
+  return {
+    name: c.name,
+    summary: c.summary,
+    usage: c.help ? `${c.usage}\n\n${c.help}` : c.usage,
     remote: true,
     apiOnly: true,
     async run(args, service) {
-      const api = through(service, 'deliveries list');
-      const { values } = parse(
-        args,
-        { webhook: { type: 'string' }, status: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean', default: false } },
-        LIST,
-      );
+      const api = through(service, c.name);
+      const a = parse(args, { ...c.options, ...JSON_FLAG }, c.usage);
+      const answer = await c.ask(api, a);
+      // Every apiCommand takes JSON_FLAG; parse's type cannot follow the spread of a generic.
+      if ((a.values as { json: boolean }).json) json(answer);
+      else c.show(answer, a);
+      return 0;
+    },
+  };
+}
+
+type Event = { id: string; type: string; test: boolean; createdAt: string; deliveries: number; succeeded: number; failed: number; pending: number };
+
+export const logCommands: Command[] = [
+  apiCommand({
+    name: 'deliveries list',
+    summary: "The request log: deliveries, newest first (of one webhook, or all of the key's workspace)",
+    usage: LIST,
+    help: '--status: pending, succeeded, failed, cancelled, muted, ...; --since: created at or after that time; --limit: at most N (default 50).',
+    options: { webhook: { type: 'string' }, status: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
+    async ask(api, { values }) {
       const since = time('--since', values.since, LIST);
       const limit = count('--limit', values.limit, LIST, 10_000) ?? 50;
       const all: Delivery[] = [];
       for (const hook of await webhookIds(api, values.webhook)) all.push(...(await deliveriesOf(api, hook, { status: values.status, since, limit })));
-      const shown = all.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
-      if (values.json) return json({ data: shown }), 0;
-      if (shown.length === 0) out('no deliveries\n');
-      for (const d of shown) out(deliveryLine(d, !values.webhook));
-      return 0;
+      return { data: all.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit) };
     },
-  },
-  {
+    show({ data }, { values }) {
+      if (data.length === 0) out('no deliveries\n');
+      for (const d of data) out(deliveryLine(d, !values.webhook));
+    },
+  }),
+  apiCommand({
     name: 'deliveries show',
     summary: 'One delivery: its event and every attempt, with the request and the answer',
     usage: SHOW,
-    remote: true,
-    apiOnly: true,
-    async run(args, service) {
-      const api = through(service, 'deliveries show');
-      const { values, positionals } = parse(args, { json: { type: 'boolean', default: false } }, SHOW);
-      if (!positionals[0]) throw new CliError(`missing delivery id\n\nusage: ${SHOW}`);
-      const d = (await api.call<DeliveryDetail>('GET', `/v1/deliveries/${path(positionals[0])}`)).body;
-      if (values.json) return json(d), 0;
+    options: {},
+    ask: async (api, { positionals }) => (await api.call<DeliveryDetail>('GET', `/v1/deliveries/${path(idOf(positionals, SHOW))}`)).body,
+    show(d) {
       out(`delivery ${d.id}  ${d.status}${d.test ? '  [test]' : ''}\n`);
       out(`webhook  ${d.webhookId}\nevent    ${d.eventType}  ${d.eventId}\ncreated  ${d.createdAt}\n`);
       if (d.nextAttemptAt) out(`next attempt ${d.nextAttemptAt}\n`);
       if (d.attempts.length === 0) out('\nno attempts yet\n');
       for (const a of d.attempts) out(attemptText(a));
-      return 0;
     },
-  },
-  {
+  }),
+  apiCommand({
     name: 'redeliver',
     summary: 'Send a delivery again now: one more attempt of the same delivery',
     usage: REDELIVER,
-    remote: true,
-    apiOnly: true,
-    async run(args, service) {
-      const api = through(service, 'redeliver');
-      const { values, positionals } = parse(args, { json: { type: 'boolean', default: false } }, REDELIVER);
-      if (!positionals[0]) throw new CliError(`missing delivery id\n\nusage: ${REDELIVER}`);
-      const res = (await api.call<{ id: string; status: string }>('POST', `/v1/deliveries/${path(positionals[0])}/redeliver`)).body;
-      if (values.json) return json(res), 0;
-      out(`${res.id} is ${res.status} again: the worker sends it now (deliveries show ${res.id} for the answer)\n`);
-      return 0;
-    },
-  },
-  {
+    options: {},
+    ask: async (api, { positionals }) =>
+      (await api.call<{ id: string; status: string }>('POST', `/v1/deliveries/${path(idOf(positionals, REDELIVER))}/redeliver`)).body,
+    show: (res) => out(`${res.id} is ${res.status} again: the worker sends it now (deliveries show ${res.id} for the answer)\n`),
+  }),
+  apiCommand({
     name: 'recover',
-    summary: 'Send a webhook\'s failed deliveries again (those since a time; default: all still in the log)',
+    summary: "Send a webhook's failed deliveries again (those since a time; default: all still in the log)",
     usage: RECOVER,
-    remote: true,
-    apiOnly: true,
-    async run(args, service) {
-      const api = through(service, 'recover');
-      const { values } = parse(args, { webhook: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean', default: false } }, RECOVER);
+    options: { webhook: { type: 'string' }, since: { type: 'string' } },
+    async ask(api, { values }) {
       if (!values.webhook) throw new CliError(`missing --webhook\n\nusage: ${RECOVER}`);
       time('--since', values.since, RECOVER);
       // Without --since, every failed delivery the log still holds (retention removes older ones).
       const since = values.since ?? new Date(0).toISOString();
-      const res = (await api.call<{ recovered: number }>('POST', `/v1/webhooks/${path(values.webhook)}/recover?${new URLSearchParams({ since })}`)).body;
-      if (values.json) return json(res), 0;
-      out(`recovered ${res.recovered} failed deliver${res.recovered === 1 ? 'y' : 'ies'} of ${values.webhook}: queued to send again\n`);
-      return 0;
+      return (await api.call<{ recovered: number }>('POST', `/v1/webhooks/${path(values.webhook)}/recover?${new URLSearchParams({ since })}`)).body;
     },
-  },
-  {
+    show: (res, { values }) => out(`recovered ${res.recovered} failed deliver${res.recovered === 1 ? 'y' : 'ies'} of ${values.webhook}: queued to send again\n`),
+  }),
+  apiCommand({
     name: 'events list',
     summary: 'The events reported, newest first, with how their deliveries stand',
     usage: EVENTS,
-    remote: true,
-    apiOnly: true,
-    async run(args, service) {
-      const api = through(service, 'events list');
-      const { values } = parse(args, { limit: { type: 'string' }, json: { type: 'boolean', default: false } }, EVENTS);
+    options: { limit: { type: 'string' } },
+    async ask(api, { values }) {
       const limit = count('--limit', values.limit, EVENTS, 250) ?? 50;
-      type Event = { id: string; type: string; test: boolean; createdAt: string; deliveries: number; succeeded: number; failed: number; pending: number };
-      const page = (await api.call<Page<Event>>('GET', `/v1/events?limit=${limit}`)).body;
-      if (values.json) return json(page), 0;
+      return (await api.call<Page<Event>>('GET', `/v1/events?limit=${limit}`)).body;
+    },
+    show(page) {
       if (page.data.length === 0) out('no events\n');
       for (const e of page.data) {
         out(`${e.id}  ${e.type.padEnd(20)}  ${e.createdAt}  ${e.deliveries} deliver${e.deliveries === 1 ? 'y' : 'ies'}: ${e.succeeded} succeeded, ${e.failed} failed, ${e.pending} pending${e.test ? '  [test]' : ''}\n`);
       }
-      return 0;
     },
-  },
+  }),
   {
     name: 'tail',
     summary: 'Follow the request log: one line per new attempt, until Ctrl-C',
@@ -233,7 +236,7 @@ export const logCommands: Command[] = [
     apiOnly: true,
     async run(args, service) {
       const api = through(service, 'tail');
-      const { values } = parse(args, { webhook: { type: 'string' }, json: { type: 'boolean', default: false } }, TAIL);
+      const { values } = parse(args, { webhook: { type: 'string' }, ...JSON_FLAG }, TAIL);
       const seen = new Map<string, number>(); // delivery id -> attempts already shown
       const look = async (show: boolean) => {
         const fresh: Delivery[] = [];
@@ -248,17 +251,18 @@ export const logCommands: Command[] = [
           out(values.json ? `${JSON.stringify(d)}\n` : attemptLine(d));
         }
       };
-      const stop: { stopped: boolean; wake?: () => void } = { stopped: false };
-      const end = () => {
-        stop.stopped = true;
-        stop.wake?.();
-      };
+      // Ctrl-C (or a TERM) ends the wait between looks at once.
+      const stop = new AbortController();
+      const end = () => stop.abort();
       process.once('SIGINT', end);
       process.once('SIGTERM', end);
       await look(false);
       process.stderr.write(`following the request log of ${values.webhook ?? 'every webhook'} at ${api.url} (Ctrl-C to stop)\n`);
-      while (await pause(1_000, stop)) await look(true);
-      return 0;
+      for (;;) {
+        await sleep(1_000, undefined, { signal: stop.signal }).catch(() => {});
+        if (stop.signal.aborted) return 0;
+        await look(true);
+      }
     },
   },
 ];
