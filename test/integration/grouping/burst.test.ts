@@ -126,7 +126,15 @@ describe('grouped chat alerts', () => {
     const generic = await hook({ url: `${rx.url}/generic/all` }, chatflow);
     const genericLog = () => requestLog(generic);
 
-    await emit(chatflow, 200);
+    // The first error, then the other 199 once each grouped webhook's first message is out: they
+    // must update it. (All 200 sent inside group.wait made one message counting 200 and no edit:
+    // a fast run failed `edits > 0` so.)
+    await emit(chatflow, 1);
+    await eventually(
+      () => at('/slack-api/chat.postMessage').some((s) => s.status === 200) && at('/discord/').some((s) => s.method === 'POST' && s.status === 200) && at('/slack/').some((s) => s.status === 200),
+      { ...LONG, what: "each grouped webhook's first message" },
+    );
+    await emit(chatflow, 199);
 
     // Slack bot mode: chat.postMessage once, then chat.update of that message until it counts 200.
     await eventually(() => at('/slack-api/').some((s) => s.status === 200 && s.count === 200), { ...LONG, what: 'a Slack bot-mode message counting 200' });
