@@ -4,6 +4,7 @@
 // it leases them too); this module has Send Test's insert and every read.
 import type { Queryable } from './database.js';
 import { cursorAt } from './cursor.js';
+import type { EventTrace } from '../core/trace.js';
 
 export interface EventRow {
   id: string;
@@ -14,6 +15,9 @@ export interface EventRow {
   /** The JSON exactly as delivered (producer's key order kept, workspace filled in). */
   payload: string;
   is_test: boolean;
+  /** The platform's W3C traceparent (version 00) and tracestate, null without a valid one (core/trace.ts). */
+  trace_parent: string | null;
+  trace_state: string | null;
   deliveries_count: number;
   created_at: Date;
   /** Where the row lives (its partition, store/retention.ts); created_at is what the API shows. */
@@ -28,6 +32,8 @@ export interface NewEvent {
   chatflowId: string | null;
   agentId: string | null;
   datasetId: string | null;
+  /** The platform's trace (a valid traceparent on the request), or null. */
+  trace: EventTrace | null;
 }
 
 /** Send Test's event: flagged a test, with the one delivery the caller inserts beside it. */

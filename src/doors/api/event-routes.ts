@@ -8,16 +8,18 @@ import { getEvent, listEvents } from '../../services/ingest/queries.js';
 import { parseLimit } from '../../services/delivery/log-queries.js';
 import { retentionWindow } from '../../services/retention-window.js';
 import { workspaceOf } from './auth.js';
+import { readTrace } from '../../core/trace.js';
 
 export function mountEventRoutes(r: Router, engine: Engine) {
   const { ctx } = engine;
   r.post('/v1/events', async (req, res) => {
-    const result = await ingestEvent(ctx, engine, workspaceOf(req), req.body, req.get('idempotency-key') ?? undefined);
+    const trace = readTrace(req.get('traceparent'), req.get('tracestate'));
+    const result = await ingestEvent(ctx, engine, workspaceOf(req), req.body, req.get('idempotency-key') ?? undefined, trace);
     res.status(result.status).json(result.body);
   });
 
   r.post('/v1/events/batch', async (req, res) => {
-    res.json(await ingestBatch(ctx, engine, workspaceOf(req), req.body));
+    res.json(await ingestBatch(ctx, engine, workspaceOf(req), req.body, readTrace(req.get('traceparent'), req.get('tracestate'))));
   });
 
   r.get('/v1/events', async (req, res) => {

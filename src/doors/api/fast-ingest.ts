@@ -12,6 +12,7 @@ import { apiErrorOf } from './error-handler.js';
 import { workspaceOfKey } from './auth.js';
 import { checkJsonDepth } from '../../core/validate.js';
 import { checkBodyHeaders, JSON_LIMIT, tooLarge } from './body-limits.js';
+import { readTrace } from '../../core/trace.js';
 
 /** Takes a request and answers it (true), or leaves it to express (false). */
 export type FastHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -37,7 +38,8 @@ async function handle(ctx: AppContext, dispatch: Dispatch, req: IncomingMessage,
     const body = await readJson(req);
     checkJsonDepth(body);
     const key = req.headers['idempotency-key'];
-    const result = await ingestEvent(ctx, dispatch, workspace, body, typeof key === 'string' ? key : undefined);
+    const trace = readTrace(req.headers.traceparent, req.headers.tracestate);
+    const result = await ingestEvent(ctx, dispatch, workspace, body, typeof key === 'string' ? key : undefined, trace);
     send(res, result.status, result.body);
   } catch (err) {
     const { api, retryAfter } = apiErrorOf(err, ctx.log, { method: 'POST', path: '/v1/events' });

@@ -24,6 +24,13 @@ const DESCRIPTION: Record<number, string> = {
   503: 'The database is unavailable; nothing was stored; try again after Retry-After',
 };
 
+/** Request headers a route reads (RouteDoc.headers). */
+const HEADERS: Record<string, string> = {
+  traceparent:
+    "W3C Trace Context: the platform's span. Stored with the event (with a batch: with each of its events); generic receivers get it on every attempt as a child span (same trace id, a span id per attempt). An invalid one is ignored. docs/operations.md, Tracing",
+  tracestate: 'W3C Trace Context: stored with a valid traceparent and passed to generic receivers as received',
+};
+
 const json = (schema: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } } });
 const retryAfter = { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } } };
 
@@ -66,7 +73,11 @@ function operation(r: RouteDoc) {
     summary: r.summary,
     tags: [r.tag],
     ...(r.public ? { security: [] } : {}),
-    parameters: [...params, ...(r.query ?? []).map((q) => ({ name: q, in: 'query', required: false, schema: { type: 'string' } }))],
+    parameters: [
+      ...params,
+      ...(r.query ?? []).map((q) => ({ name: q, in: 'query', required: false, schema: { type: 'string' } })),
+      ...(r.headers ?? []).map((h) => ({ name: h, in: 'header', required: false, description: HEADERS[h], schema: { type: 'string' } })),
+    ],
     ...(r.body ? { requestBody: { $ref: `#/components/requestBodies/${r.body}` } } : {}),
     responses,
   };

@@ -9,6 +9,8 @@ export interface RouteDoc {
   tag: string;
   body?: string;
   query?: string[];
+  /** Request headers it reads besides the API key (their descriptions: openapi.ts HEADERS). */
+  headers?: string[];
   /**
    * The answers when it works: status → the schema of its JSON body (openapi-schemas.ts), null
    * for no body, or a media type with no schema (text, HTML).
@@ -34,7 +36,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/webhooks/{id}/recover', operationId: 'recoverWebhookDeliveries', summary: 'Re-queue every failed delivery since a time', tag: 'deliveries', query: ['since'], answers: { 202: 'Recovered' }, errors: [409] },
   { method: 'get', path: '/v1/deliveries/{id}', operationId: 'getDelivery', summary: 'One delivery with every attempt', tag: 'deliveries', answers: { 200: 'DeliveryDetail' } },
   { method: 'post', path: '/v1/deliveries/{id}/redeliver', operationId: 'redeliverDelivery', summary: 'Send again now, as a new attempt of the same delivery', tag: 'deliveries', answers: { 202: 'Requeued' }, errors: [409] },
-  { method: 'post', path: '/v1/events', operationId: 'createEvent', summary: 'Report an event; answers 202 after it and its deliveries are stored (200 for a repeated id)', tag: 'events', body: 'Event', answers: { 202: 'EventAccepted', 200: 'EventAccepted' } },
+  { method: 'post', path: '/v1/events', operationId: 'createEvent', summary: 'Report an event; answers 202 after it and its deliveries are stored (200 for a repeated id)', tag: 'events', body: 'Event', headers: ['traceparent', 'tracestate'], answers: { 202: 'EventAccepted', 200: 'EventAccepted' } },
   { method: 'get', path: '/v1/events', operationId: 'listEvents', summary: 'The events of the workspace, newest first, with their delivery counts', tag: 'events', query: ['limit', 'cursor'], answers: { 200: 'EventPage' } },
   { method: 'get', path: '/v1/events/{id}', operationId: 'getEvent', summary: 'One event with its deliveries', tag: 'events', answers: { 200: 'EventDetail' } },
   { method: 'get', path: '/metrics', operationId: 'getMetrics', summary: 'Prometheus metrics', tag: 'ops', public: true, answers: { 200: { type: 'text/plain' } } },
@@ -42,7 +44,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/transformers/{name}/preview', operationId: 'previewTransformer', summary: 'Render a sample event with the named transformer and a template, without sending', tag: 'transformers', body: 'Preview', answers: { 200: 'PreviewResult' } },
   { method: 'post', path: '/v1/preview', operationId: 'preview', summary: 'Render a sample event with a transformer and template, without sending', tag: 'transformers', body: 'Preview', answers: { 200: 'PreviewResult' } },
   { method: 'post', path: '/v1/webhooks/{id}/preview', operationId: 'previewWebhook', summary: "Render a sample (or given) event with the webhook's transformer and template, without sending", tag: 'webhooks', body: 'Preview', answers: { 200: 'PreviewResult' } },
-  { method: 'post', path: '/v1/events/batch', operationId: 'createEventBatch', summary: 'Report up to 500 events in one request; each validated and idempotent on its own, answered one by one', tag: 'events', body: 'EventBatch', answers: { 200: 'BatchResult' } },
+  { method: 'post', path: '/v1/events/batch', operationId: 'createEventBatch', summary: 'Report up to 500 events in one request; each validated and idempotent on its own, answered one by one', tag: 'events', body: 'EventBatch', headers: ['traceparent', 'tracestate'], answers: { 200: 'BatchResult' } },
   { method: 'post', path: '/slack/events', operationId: 'receiveSlackRequest', summary: 'The Slack app: slash commands, button clicks and events, signed by Slack (only when the Slack app is on)', tag: 'slack', public: true, answers: { 200: 'SlackAnswer' }, errors: [401, 413] },
   { method: 'get', path: '/v1/slack/links', operationId: 'listSlackLinks', summary: 'The Slack teams linked to this workspace', tag: 'slack', answers: { 200: 'SlackLinkList' } },
   { method: 'post', path: '/v1/slack/links', operationId: 'linkSlackTeam', summary: 'Refused (403): a team id is no proof; make a code with POST /v1/slack/link-codes and run /forjinn link <code> in that Slack team', tag: 'slack', answers: {}, errors: [403] },

@@ -9,6 +9,7 @@ import { usesBotToken } from '../transformers/index.js';
 import { keepHeaders, keepRequestBody, keepResponse, keepText, MAX_STORED_ERROR } from './stored.js';
 import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
 import { shownUrl } from '../../core/shown-url.js';
+import { childTraceparent, newSpanId, type EventTrace } from '../../core/trace.js';
 
 export interface AttemptJob {
   deliveryId: string;
@@ -27,6 +28,8 @@ export interface AttemptJob {
   test?: boolean;
   /** Grouped chat alerts: the message stands for this group (payload is its latest event). */
   group?: GroupRender;
+  /** The event's trace (the platform's traceparent): the attempt is a child span of it. */
+  trace?: EventTrace | null;
 }
 
 /**
@@ -89,7 +92,8 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
     // Send Test renders as a test on every target ([TEST] in chat, a PagerDuty test alert of its own).
     const base = job.group ? { ...deps.renderCtx, group: job.group } : deps.renderCtx;
     const renderCtx = job.trigger === 'test' || job.test ? { ...base, test: true } : base;
-    wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now }, renderCtx);
+    const trace = job.trace ? { traceparent: childTraceparent(job.trace.parent, newSpanId()), tracestate: job.trace.state } : null;
+    wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now, trace }, renderCtx);
     result = await deps.sender.send(wire.url, wire.headers, wire.body, wire.method);
   } catch (e) {
     if (!(e instanceof RenderError)) throw e;

@@ -30,6 +30,8 @@ export interface RequestInput {
   /** The event JSON as stored (generic deliveries send these bytes as they are). */
   payload: string;
   now: number;
+  /** The event's trace with this attempt's span (traceparent, tracestate): sent to signed receivers only. */
+  trace?: { traceparent: string; tracestate: string | null } | null;
 }
 
 export class RenderError extends Error {}
@@ -70,6 +72,12 @@ export function buildRequest(p: PreparedWebhook, input: RequestInput, renderCtx:
     const rotating = webhook.previousSecretExpiresAt !== null && webhook.previousSecretExpiresAt.getTime() > input.now;
     const secrets = [webhook.secret, rotating ? webhook.previousSecret : null].filter((s): s is string => !!s);
     Object.assign(headers, signatureHeaders(secrets, input.deliveryId, timestamp, rendered.body));
+    // The platform's trace, this attempt a child span of it (W3C Trace Context). Chat targets'
+    // vendors are no part of the producer's trace: only the signed receiver gets it.
+    if (input.trace) {
+      headers.traceparent = input.trace.traceparent;
+      if (input.trace.tracestate !== null) headers.tracestate = input.trace.tracestate;
+    }
   }
   return { url: rendered.url ?? webhook.url, ...(rendered.method ? { method: rendered.method } : {}), headers, body: rendered.body, truncated: rendered.truncated, templateError: rendered.templateError };
 }
@@ -80,8 +88,8 @@ export function buildRequest(p: PreparedWebhook, input: RequestInput, renderCtx:
 
 export const REDACTED = '[redacted]';
 
-/** Set by the engine from the event and the contract: nothing secret in them. */
-const PUBLIC_HEADERS = new Set(['content-type', 'user-agent', 'x-forjinn-event', 'x-forjinn-delivery', 'webhook-id', 'webhook-timestamp']);
+/** Set by the engine from the event and the contract (the trace headers: the producer's own, with a span id per attempt): nothing secret in them. */
+const PUBLIC_HEADERS = new Set(['content-type', 'user-agent', 'x-forjinn-event', 'x-forjinn-delivery', 'webhook-id', 'webhook-timestamp', 'traceparent', 'tracestate']);
 /** HMACs under the webhook's own secret (during a rotation, webhook-signature holds two, space-separated, and the previous secret's sha256= is sent as x-forjinn-signature-previous). */
 const SIGNATURE_HEADERS = new Set(['x-forjinn-signature', 'x-forjinn-signature-previous', 'webhook-signature']);
 

@@ -55,6 +55,7 @@ export function jobOf(row: ClaimedRow): AttemptJob {
     trigger: row.next_trigger === 'redeliver' ? 'redeliver' : 'auto',
     // A Send Test's delivery sent again (redeliver, recover) is still a test on the target.
     test: row.is_test,
+    trace: row.trace_parent ? { parent: row.trace_parent, state: row.trace_state } : null,
   };
 }
 

@@ -7,6 +7,7 @@ import { prepareEvent } from './ingest.js';
 import { insertEvents, type PreparedEvent } from './insert.js';
 import type { Dispatch } from './handoff.js';
 import { batcherFor } from './batcher.js';
+import type { EventTrace } from '../../core/trace.js';
 
 export const MAX_BATCH_EVENTS = 500;
 
@@ -14,7 +15,8 @@ type Result =
   | { index: number; status: 202 | 200; id: string; deliveries: number; duplicate?: true }
   | { index: number; status: 400; error: { code: string; message: string; field?: string } };
 
-export async function ingestBatch(ctx: AppContext, dispatch: Dispatch, workspace: { id: string; name: string }, raw: unknown) {
+/** `trace`: the request's (core/trace.ts readTrace), stored with every event of the batch. */
+export async function ingestBatch(ctx: AppContext, dispatch: Dispatch, workspace: { id: string; name: string }, raw: unknown, trace: EventTrace | null = null) {
   const events = (raw as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) throw invalid('events', 'is required: an array of events');
   if (events.length === 0 || events.length > MAX_BATCH_EVENTS) throw invalid('events', `must hold 1 to ${MAX_BATCH_EVENTS} events`);
@@ -25,7 +27,7 @@ export async function ingestBatch(ctx: AppContext, dispatch: Dispatch, workspace
       // Each event is measured from its own root, as a single POST /v1/events would be: one
       // nested too deeply is refused here, alone (app.ts leaves a batch's depth to this).
       checkJsonDepth(body);
-      valid.push({ index, ev: prepareEvent(body, workspace.name) });
+      valid.push({ index, ev: prepareEvent(body, workspace.name, undefined, false, trace) });
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       const { error } = e.toJSON();

@@ -9,6 +9,7 @@ import { EVENT_SCHEMAS, eventTypeSchema } from './schemas.js';
 import { batcherFor } from './batcher.js';
 import type { PreparedEvent } from './insert.js';
 import type { Dispatch } from './handoff.js';
+import type { EventTrace } from '../../core/trace.js';
 
 export interface IngestResult {
   /** 202 when created, 200 when the id was seen before. */
@@ -16,8 +17,8 @@ export interface IngestResult {
   body: { id: string; deliveries: number; duplicate?: true };
 }
 
-/** Validates an event body and builds the JSON exactly as it will be delivered. */
-export function prepareEvent(raw: unknown, workspaceName: string, idempotencyKey?: string, isTest = false): PreparedEvent {
+/** Validates an event body and builds the JSON exactly as it will be delivered; `trace` is the request's (core/trace.ts readTrace). */
+export function prepareEvent(raw: unknown, workspaceName: string, idempotencyKey?: string, isTest = false, trace: EventTrace | null = null): PreparedEvent {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ApiError('validation_error', '(body): expected a JSON object', '(body)');
   }
@@ -50,6 +51,7 @@ export function prepareEvent(raw: unknown, workspaceName: string, idempotencyKey
     agentId: str(parsed.agentId),
     datasetId: str(parsed.datasetId),
     isTest,
+    trace,
   };
 }
 
@@ -59,8 +61,9 @@ export async function ingestEvent(
   workspace: { id: string; name: string },
   raw: unknown,
   idempotencyKey?: string,
+  trace: EventTrace | null = null,
 ): Promise<IngestResult> {
-  const ev = prepareEvent(raw, workspace.name, idempotencyKey);
+  const ev = prepareEvent(raw, workspace.name, idempotencyKey, false, trace);
   const out = await batcherFor(ctx, dispatch).add(workspace.id, ev);
   if (out.duplicate) return { status: 200, body: { id: out.id, deliveries: out.deliveries, duplicate: true } };
   if (out.deliveries > out.handed) dispatch.wake();

@@ -6,6 +6,7 @@ import type { EventType } from '../transformers/types.js';
 import type { Dispatch } from './handoff.js';
 import { insertEventsWithDeliveries, type HandedDelivery, type IngestedEvent } from '../../store/deliveries/index.js';
 import { deliveryCounts } from '../../store/events.js';
+import type { EventTrace } from '../../core/trace.js';
 
 /** An event validated and serialised as it will be delivered (prepareEvent, ingest.ts). */
 export interface PreparedEvent {
@@ -16,6 +17,8 @@ export interface PreparedEvent {
   agentId: string | null;
   datasetId: string | null;
   isTest: boolean;
+  /** The platform's trace (a valid traceparent on the request), or null. */
+  trace: EventTrace | null;
 }
 
 /** The deliveries leased to the local worker (under the plan's lease, attempt 1), with their events' payloads (already in memory). */
@@ -36,6 +39,8 @@ function handedRows(rows: IngestedEvent[], events: PreparedEvent[], lease: strin
         event_type: ev.type,
         payload: ev.payload,
         external_id: ev.id,
+        trace_parent: ev.trace?.parent ?? null,
+        trace_state: ev.trace?.state ?? null,
         webhook_updated_at: r.versions![i],
       }),
     );

@@ -51,7 +51,7 @@ export interface Lease {
 /** A delivery leased by a claim (or the ingest hand-off), with what its attempt needs. */
 export type ClaimedRow = Lease &
   Pick<DeliveryRow, 'webhook_id' | 'attempt_limit' | 'next_trigger' | 'event_type'> &
-  Pick<EventRow, 'payload' | 'is_test' | 'external_id'> & {
+  Pick<EventRow, 'payload' | 'is_test' | 'external_id' | 'trace_parent' | 'trace_state'> & {
     /** This lease's attempt number (tries + 1 at the claim): never the same for two leases. */
     attempt: number;
     webhook_updated_at: Date;

@@ -46,11 +46,11 @@ function leaseParams(plan: LeasePlan | null): [number, number, string, string[],
 // batch: it is its own transaction, so every event in it and all its deliveries commit together.
 // With a worker in this process, new deliveries are leased to it in the same statement, up to
 // its room ($10 rows in all, per webhook the caps $13/$14 or $15); the rest wait for a claim,
-// and only those need the NOTIFY.
+// and only those need the NOTIFY. $16/$17: each event's trace (core/trace.ts), null without one.
 const INGEST_SQL = `
 with given as (
-  select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-    with ordinality as i(external_id, event_type, payload, chatflow_id, agent_id, dataset_id, ord)
+  select * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $16::text[], $17::text[])
+    with ordinality as i(external_id, event_type, payload, chatflow_id, agent_id, dataset_id, trace_parent, trace_state, ord)
 ),
 -- The same id twice in one batch: the first one counts, the rest are duplicates.
 input as (select distinct on (external_id) * from given order by external_id, ord),
@@ -79,8 +79,8 @@ keys as (
   returning external_id, event_id
 ),
 ev as (
-  insert into events (id, workspace_id, external_id, event_type, payload, deliveries_count)
-  select k.event_id, $1, i.external_id, i.event_type, i.payload, (select count(*) from matches m where m.external_id = i.external_id)
+  insert into events (id, workspace_id, external_id, event_type, payload, trace_parent, trace_state, deliveries_count)
+  select k.event_id, $1, i.external_id, i.event_type, i.payload, i.trace_parent, i.trace_state, (select count(*) from matches m where m.external_id = i.external_id)
   from input i join keys k on k.external_id = i.external_id
   returning id, external_id, event_type, deliveries_count
 ),
@@ -140,7 +140,10 @@ export async function insertEventsWithDeliveries(
   const { rows } = await db.query<IngestedEvent>({
     name: 'ingest-events',
     text: INGEST_SQL,
-    values: [workspaceId, col((e) => e.id), col((e) => e.type), col((e) => e.payload), col((e) => e.chatflowId), col((e) => e.agentId), col((e) => e.datasetId), defaultAttempts, notify, ...leaseParams(plan)],
+    values: [
+      workspaceId, col((e) => e.id), col((e) => e.type), col((e) => e.payload), col((e) => e.chatflowId), col((e) => e.agentId), col((e) => e.datasetId),
+      defaultAttempts, notify, ...leaseParams(plan), col((e) => e.trace?.parent ?? null), col((e) => e.trace?.state ?? null),
+    ],
   });
   return rows;
 }
@@ -207,7 +210,7 @@ set locked_until = now() + make_interval(secs => $2::float8 / 1000),
     tries = greatest(d.tries, d.attempts) + 1
 from capped due, events e, webhooks w
 where d.id = due.id and d.part_at = due.part_at and e.id = d.event_id and w.id = d.webhook_id
-returning d.id, d.part_at, d.locked_by, d.tries as attempt, d.webhook_id, d.attempt_limit, d.next_trigger, d.event_type, e.payload, e.is_test, e.external_id,
+returning d.id, d.part_at, d.locked_by, d.tries as attempt, d.webhook_id, d.attempt_limit, d.next_trigger, d.event_type, e.payload, e.is_test, e.external_id, e.trace_parent, e.trace_state,
   w.updated_at as webhook_updated_at, w.enabled as webhook_enabled, (w.deleted_at is not null) as webhook_deleted`;
 
 const CLAIM_SQL = `
