@@ -4,12 +4,12 @@
 // no rotate panel; a delivery given up shows its last attempt as failed; custom headers and max
 // attempts are in the form (saved values hidden, kept when sent back); Send Test sends an
 // edited payload; the Format help is the chosen format's.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually.js';
 import { useRig } from '../helpers/rig.js';
-import { browserAvailable, fixture, launch, unlabelledControls, type Browser } from '../helpers/browser.js';
+import { browserAvailable, fixture, unlabelledControls, useSignedInBrowser, type Browser } from '../helpers/browser.js';
 
 const { svc, rx } = useRig({
   env: { FORJINN_RETRY_DELAYS: '50ms' },
@@ -43,18 +43,8 @@ const received = (path: string, id: string) =>
   eventually(async () => rx.received.find((r) => r.path === path && r.body.includes(id)), { what: `a delivery of ${id} to ${path}` });
 
 (browserAvailable() ? describe : describe.skip)('the form fixes of issue 17 in headless Chromium', () => {
-  beforeAll(async () => {
-    b = await launch();
-    page = b.page;
-    await page.goto(`${svc.url}/`);
-    await page.getByLabel('API key').fill(svc.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('No webhooks yet.').waitFor();
-  }, 60_000);
-  afterAll(async () => {
-    await b?.close();
-  });
-  afterEach(() => expect(b.endStep()).toEqual([]));
+  const web = useSignedInBrowser(() => svc);
+  beforeAll(() => void ({ b, page } = web));
 
   test('a Slack webhook made on the page gets no signing secret and no rotate panel', async () => {
     await show('/webhooks/new', 'Add webhook');

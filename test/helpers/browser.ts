@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, expect } from '@jest/globals';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -97,6 +98,38 @@ export async function launch(opts: LaunchOptions = {}): Promise<Browser> {
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Chromium for a describe block: launched before its tests and signed in to the page of `svc()`
+ * (its first screen, no webhooks yet), closed after them; each test fails on a console or page
+ * error it did not provoke. Read `b` and `page` in tests and hooks.
+ */
+export function useSignedInBrowser(svc: () => { url: string; key: string }, opts: LaunchOptions = {}): { readonly b: Browser; readonly page: Page } {
+  let b: Browser | undefined;
+  beforeAll(async () => {
+    b = await launch(opts);
+    await b.page.goto(`${svc().url}/`);
+    await b.page.getByLabel('API key').fill(svc().key);
+    await b.page.getByRole('button', { name: 'Sign in' }).click();
+    await b.page.getByText('No webhooks yet.').waitFor();
+  }, 60_000);
+  afterAll(async () => {
+    await b?.close();
+  });
+  afterEach(() => expect(b?.endStep()).toEqual([]));
+  const started = (): Browser => {
+    if (!b) throw new Error('the browser is not started yet: use it in a test or hook');
+    return b;
+  };
+  return {
+    get b() {
+      return started();
+    },
+    get page() {
+      return started().page;
     },
   };
 }

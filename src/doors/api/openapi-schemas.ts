@@ -110,6 +110,7 @@ const preview = obj({
   truncated: { ...list(str), description: 'the fields cut to fit the target' },
   templateError: nullable(str),
   signed: bool,
+  grouping: { ...nullable(str), description: 'what grouped alerts do for this webhook, in a sentence (the body is one event\'s: previews are never grouped); null: the target never groups' },
 });
 
 /** flow_completed → FlowCompletedEvent */
@@ -254,6 +255,10 @@ export const SCHEMAS: Record<string, Schema> = {
         ),
         defaultUrl: nullable(str),
         templateHelp: nullable(str),
+        grouping: {
+          ...nullable(obj({ byDefault: bool, by: list(str), wait: str, interval: str, close: str })),
+          description: 'the group setting of this target (transformerConfig.group): whether a webhook without one is grouped, and the defaults; null: never grouped',
+        },
         defaultTemplates: { type: 'object', propertyNames: eventType, additionalProperties: str },
       }),
     ),

@@ -1,7 +1,7 @@
 // What the page needs to build its forms and live previews: the transformers and their
 // settings, and rendering without sending.
 import type { Router } from 'express';
-import { defaultTemplateSource, getTransformer, TRANSFORMERS } from '../../services/transformers/index.js';
+import { defaultTemplateSource, getTransformer, groupingInfo, TRANSFORMERS } from '../../services/transformers/index.js';
 import { EVENT_TYPES } from '../../services/transformers/types.js';
 import type { AppContext } from '../../core/context.js';
 import { renderPreview } from '../../services/webhooks/preview.js';
@@ -21,6 +21,7 @@ export function mountTransformerRoutes(r: Router, ctx: AppContext) {
         configFields: t.configFields,
         defaultUrl: t.defaultUrl ?? null,
         templateHelp: t.templateHelp ?? null,
+        grouping: groupingInfo(t),
         defaultTemplates: Object.fromEntries(EVENT_TYPES.map((e) => [e, defaultTemplateSource(t.name, e)])),
       })),
     });
@@ -38,8 +39,10 @@ export function mountTransformerRoutes(r: Router, ctx: AppContext) {
   r.post('/v1/webhooks/:id/preview', async (req, res) => {
     const w = await loadWebhook(ctx, workspaceOf(req).id, req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    // The stored settings, with hidden values sent back as shown kept as stored.
-    const config = { ...w.transformerConfig, ...keepHidden(body.transformerConfig as Record<string, unknown> | undefined, w.transformerConfig) };
+    // The stored settings, with hidden values sent back as shown kept as stored; another format
+    // (the form's format changed, not saved yet) is previewed with only the settings sent.
+    const given = body.transformerConfig as Record<string, unknown> | undefined;
+    const config = body.transformer === undefined || body.transformer === w.transformer ? { ...w.transformerConfig, ...keepHidden(given, w.transformerConfig) } : (given ?? {});
     const out = renderPreview(
       ctx.config,
       { transformer: w.transformer, template: w.template, ...body, transformerConfig: config },

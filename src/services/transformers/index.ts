@@ -56,4 +56,4 @@ export function isSigned(name: string): boolean {
 
 export { defaultTemplateSource } from './shared/templates.js';
 export { withRenderLimit } from './shared/render-budget.js';
-export { parseTargetConfig, splitGroup, type GroupSetting } from './shared/group.js';
+export { describeGrouping, groupingInfo, parseTargetConfig, splitGroup, type GroupSetting } from './shared/group.js';

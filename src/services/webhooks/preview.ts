@@ -1,7 +1,7 @@
 // Preview: render a sample (or a given event) through a transformer and template without
 // sending anything. Serves the page's live preview, for saved webhooks and unsaved forms alike.
 import { z } from 'zod';
-import { DEFAULT_TRANSFORMER, getTransformer, parseTargetConfig, TRANSFORMER_NAMES, withRenderLimit } from '../transformers/index.js';
+import { DEFAULT_TRANSFORMER, describeGrouping, getTransformer, parseTargetConfig, TRANSFORMER_NAMES, withRenderLimit } from '../transformers/index.js';
 import { SAMPLE_EVENTS } from '../transformers/samples.js';
 import { EVENT_TYPES, TransformerError, type EventType, type RenderContext } from '../transformers/types.js';
 import type { Config } from '../../core/config.js';
@@ -44,7 +44,7 @@ export function renderPreview(config: PreviewConfig, raw: unknown, extra: Partia
   const template = templateFor(input.template, type);
   const templateField = input.template && typeof input.template === 'object' ? `template.${type}` : 'template';
   try {
-    const { config: parsed } = parseTargetConfig(transformer, input.transformerConfig);
+    const { config: parsed, group } = parseTargetConfig(transformer, input.transformerConfig);
     const limit = config.FORJINN_MAX_RENDERED_BYTES;
     if (template) withRenderLimit(limit, () => transformer.checkTemplate?.(template, parsed, [type]));
     const out = transformer.render(
@@ -68,6 +68,8 @@ export function renderPreview(config: PreviewConfig, raw: unknown, extra: Partia
       truncated: out.truncated,
       templateError: out.templateError ?? null,
       signed: out.signed,
+      // What grouping does for this webhook (the message shown is one event's: previews are never grouped).
+      grouping: describeGrouping(transformer, parsed, group),
     };
   } catch (e) {
     return asApiError(e, templateField);

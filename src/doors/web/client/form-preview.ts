@@ -20,6 +20,8 @@ interface PreviewAnswer {
   truncated: string[];
   templateError: string | null;
   signed: boolean;
+  /** What grouping does for this webhook; null: the target never groups. */
+  grouping: string | null;
 }
 
 // Long enough that typing a template does not send a request per key.
@@ -42,6 +44,7 @@ export function previewPanel(read: () => PreviewInput, webhookId: string | undef
       replace(
         out,
         h('p', { class: 'muted small' }, `${r.contentType}${r.signed ? ', signed' : ', not signed (chat targets take no signatures)'}`),
+        r.grouping ? h('p', { class: 'small', id: 'preview-grouping' }, r.grouping) : null,
         r.templateError ? h('p', { class: 'field-error' }, `The template failed, so the default would be sent: ${r.templateError}`) : null,
         r.truncated.length ? h('p', { class: 'warn' }, `Cut to fit the target's limits: ${r.truncated.join(', ')}`) : null,
         pre(prettyBody(r.body), 'Rendered message'),

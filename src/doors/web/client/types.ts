@@ -32,6 +32,8 @@ export interface TransformerInfo {
   configFields: ConfigField[];
   defaultUrl: string | null;
   templateHelp: string | null;
+  /** Grouped alerts (transformerConfig.group): whether a webhook without the setting groups, and the defaults; null: never grouped. */
+  grouping: { byDefault: boolean; by: string[]; wait: string; interval: string; close: string } | null;
   defaultTemplates: Record<string, string | null>;
 }
 

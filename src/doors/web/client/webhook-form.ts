@@ -4,6 +4,7 @@ import { api, ApiFailure, describeError, loadTransformers } from './api.js';
 import { h, notice, replace, toast } from './dom.js';
 import { configFields, eventsFieldset, field, filtersFieldset, input, showFieldErrors, clearFieldErrors } from './form-fields.js';
 import { previewPanel } from './form-preview.js';
+import { groupFieldset } from './group-field.js';
 import { templateEditor } from './template-editor.js';
 import { headersFieldset, maxAttemptsField } from './headers-field.js';
 import type { View } from './view.js';
@@ -43,13 +44,15 @@ export async function renderForm({ main, signal, params, refresh }: View) {
   const headers = headersFieldset(w?.headers ?? {});
   const maxAttempts = maxAttemptsField(w?.maxAttempts ?? null);
   const configSlot = h('div', {});
+  const groupSlot = h('div', {});
   const formatHelpText = h('span', {});
   let config = configFields([], {});
-  // Grouped alerts' `group` setting has no field on the page yet: a save keeps it while the format is unchanged.
-  const keptGroup = (): Record<string, unknown> => (w && transformer.value === w.transformer && Object.hasOwn(w.transformerConfig ?? {}, 'group') ? { group: w.transformerConfig.group } : {});
+  let group = groupFieldset(null, undefined);
+  // The target's own settings and grouped alerts' `group`, as the API takes them.
+  const settings = () => ({ ...config.value(), ...group.value() });
 
   // Read only when a preview runs, after `template` is made below.
-  const readPreview = () => ({ transformer: transformer.value, transformerConfig: config.value(), template: template.value() });
+  const readPreview = () => ({ transformer: transformer.value, transformerConfig: settings(), template: template.value() });
   const preview = previewPanel(readPreview, id, signal);
   const template = templateEditor(w?.template ?? null, { transformer: () => byName.get(transformer.value), events: events.value, onInput: preview.schedule, after: preview.el });
   const secretField = w ? null : field('Signing secret (optional)', secret, { field: 'secret', help: 'Empty: a strong secret is generated and shown once after saving. Your own: at least 16 characters.' });
@@ -60,6 +63,11 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     replace(configSlot, config.el);
     config.el.addEventListener('input', preview.schedule);
     config.el.addEventListener('change', preview.schedule);
+    // The webhook's own group setting while the format is its own; another format starts from its defaults.
+    group = groupFieldset(t?.grouping ?? null, w && transformer.value === w.transformer ? (w.transformerConfig ?? {}) : undefined);
+    replace(groupSlot, group.el);
+    group.el.addEventListener('input', preview.schedule);
+    group.el.addEventListener('change', preview.schedule);
     template.setHelp(t);
     replace(formatHelpText, formatHelp(t));
     // Only plain JSON deliveries are signed: a chat target gets no secret (the API makes none).
@@ -87,6 +95,7 @@ export async function renderForm({ main, signal, params, refresh }: View) {
     h('div', { class: 'field switch', 'data-field': 'enabled' }, enabled, h('label', { for: 'enabled' }, 'Enabled: deliver events to it'), h('p', { class: 'field-error' })),
     secretField,
     configSlot,
+    groupSlot,
     filters.el,
     h('fieldset', { class: 'group' }, h('legend', {}, 'Delivery (optional)'), maxAttempts.el, headers.el),
     template.el,
@@ -103,7 +112,7 @@ export async function renderForm({ main, signal, params, refresh }: View) {
       events: events.value(),
       enabled: enabled.checked,
       description: description.value.trim() || null,
-      transformerConfig: { ...keptGroup(), ...config.value() },
+      transformerConfig: settings(),
       filters: filters.value(),
       template: template.value(),
       headers: headers.value(),

@@ -18,6 +18,8 @@ export interface GroupSetting {
 /** Default: event type + chatflow or agent + error code (an absent field counts as empty). */
 export const DEFAULT_GROUP_BY = ['event', 'chatflowId', 'agentId', 'error.code'];
 export const GROUP_DEFAULTS = { wait: '30s', interval: '1m', close: '10m' } as const;
+/** Whether a webhook of a target that groups is grouped when its settings have no `group`. */
+export const GROUPS_BY_DEFAULT = false;
 
 /** Each duration's bounds: a wait past an hour is no alert any more; a group closes within a day. */
 const BOUNDS = {
@@ -78,7 +80,8 @@ export function splitGroup(raw: unknown): { settings: unknown; group: unknown } 
  * field (`group.wait`).
  */
 export function parseGroup(transformer: Pick<Transformer, 'name' | 'grouping'>, raw: unknown): GroupSetting | null {
-  if (raw === undefined || raw === null || raw === false) return null;
+  if (raw === undefined || raw === null) raw = GROUPS_BY_DEFAULT && transformer.grouping ? {} : false;
+  if (raw === false) return null;
   if (!transformer.grouping) {
     throw new TransformerError('invalid_config', `${transformer.name} webhooks are not grouped: one delivery per event (set group to false or leave it out)`, 'group');
   }
@@ -100,4 +103,45 @@ export function parseTargetConfig<C>(transformer: Transformer<C>, raw: unknown):
   const { settings, group } = splitGroup(raw);
   const parsedGroup = parseGroup(transformer, group);
   return { config: transformer.parseConfig(settings), group: parsedGroup };
+}
+
+/** What the page's form needs of a target's grouping (GET /v1/transformers): null where it cannot group. */
+export function groupingInfo(transformer: Pick<Transformer, 'grouping'>) {
+  return transformer.grouping ? { byDefault: GROUPS_BY_DEFAULT, by: DEFAULT_GROUP_BY, ...GROUP_DEFAULTS } : null;
+}
+
+const BY_LABELS: Record<string, string> = { event: 'type', chatflowId: 'chatflow', agentId: 'agent', 'error.code': 'error code' };
+
+/** The group key's fields in words; an event is about a chatflow or an agent, never both. */
+function fieldsInWords(by: readonly string[]): string {
+  const words = by.map((p) => BY_LABELS[p] ?? p);
+  const either = words.includes('chatflow') && words.includes('agent');
+  const shown = either ? words.filter((w) => w !== 'agent').map((w) => (w === 'chatflow' ? 'chatflow or agent' : w)) : words;
+  return shown.length < 2 ? shown.join('') : `${shown.slice(0, -1).join(', ')}${shown.length > 2 ? ',' : ''} and ${shown.at(-1)}`;
+}
+
+/** 30s, 1m, 1h 30m: a duration as the setting is written. */
+function short(ms: number): string {
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+    if (rest >= size) parts.push(`${Math.floor(rest / size)}${unit}`);
+    rest %= size;
+  }
+  if (rest || !parts.length) parts.push(`${rest}ms`);
+  return parts.join(' ');
+}
+
+/**
+ * What grouping does for a webhook, in one sentence for the preview; null for a target that never
+ * groups. A target edits its message in place where it can with these settings (Slack only in bot mode).
+ */
+export function describeGrouping(transformer: Pick<Transformer, 'grouping' | 'capabilities' | 'usesBot'>, config: unknown, setting: GroupSetting | null): string | null {
+  if (!transformer.grouping) return null;
+  if (!setting) return 'Not grouped: one message per event.';
+  const { edits, botMode } = transformer.capabilities;
+  const inPlace = edits && (!botMode || transformer.usesBot?.(config) === true);
+  const gathered = setting.waitMs === 0 ? 'sent at once as one message' : `gathered for ${short(setting.waitMs)} and sent as one message`;
+  const updated = inPlace ? 'updated in place' : 'updated by a new digest message';
+  return `Events with the same ${fieldsInWords(setting.by)} are ${gathered}, ${updated} at most every ${short(setting.intervalMs)}, closed after ${short(setting.closeMs)} quiet.`;
 }
