@@ -145,6 +145,9 @@ const schema = z.object({
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_API_URL: url.default('https://slack.com/api'),
   SLACK_ADMIN_USERS: z.string().default(''),
+  // Tracing (docs/operations.md "Tracing"): set, spans are exported over OTLP/HTTP to <it>/v1/traces.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('forjinn-webhooks'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Unset: pretty lines on a terminal, JSON otherwise (core/log.ts resolveLogFormat).
   LOG_FORMAT: z.enum(['pretty', 'json'], { message: 'expected pretty or json' }).optional(),

@@ -60,3 +60,29 @@ export function newSpanId(): string {
 export function childTraceparent(parent: string, spanId: string): string {
   return `00-${traceIdOf(parent)}-${spanId}-${sampledOf(parent) ? '01' : '00'}`;
 }
+
+// ---- The service's own spans (exported with OTEL_EXPORTER_OTLP_ENDPOINT set) ----
+
+export type SpanAttributes = Record<string, string | number | boolean | undefined>;
+
+/** A span of the service, child of the platform's. */
+export interface Span {
+  /** Its span id: what a receiver gets in traceparent. */
+  readonly spanId: string;
+  /** Ends it with more attributes; `error` marks it failed with that message. */
+  end(attributes?: SpanAttributes, error?: string | null): void;
+}
+
+/** Starts the service's spans: the OpenTelemetry SDK's (services/tracing), or only span ids (NO_EXPORT). */
+export interface Tracer {
+  /** `kind`: server for ingest (the platform's request), client for an attempt (a request out). */
+  start(name: string, kind: 'server' | 'client', parent: EventTrace, attributes: SpanAttributes): Span;
+  /** Exports what is left (at shutdown). */
+  shutdown(): Promise<void>;
+}
+
+/** Without an exporter: a span id per attempt for the receiver's traceparent, nothing recorded. */
+export const NO_EXPORT: Tracer = {
+  start: () => ({ spanId: newSpanId(), end: () => {} }),
+  shutdown: async () => {},
+};

@@ -12,6 +12,7 @@ import type { Logger } from '../core/log.js';
 import { openContext } from '../store/open.js';
 import { createEngine, type Engine } from '../services/delivery/engine.js';
 import { startPruner } from '../services/retention/pruner.js';
+import { startTracer } from '../services/tracing/start.js';
 import { createApp, createMetricsApp, requestListener } from '../doors/api/app.js';
 import { startSlackApp } from '../doors/slack/switch.js';
 import { mountWebPage } from '../doors/web/routes.js';
@@ -48,7 +49,13 @@ export async function startRuntime(
     if (!config.allowPrivate) ctx.log.info('private and loopback webhook targets are refused');
     else ctx.log.warn('FORJINN_ALLOW_PRIVATE: webhooks may target private and loopback addresses (the default outside production)');
 
-    const engine = createEngine(ctx, { worker: roles.worker });
+    // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): flushed after the engine has stopped, so the last attempts' spans go out too.
+    const tracer = await startTracer(config);
+    if (tracer) {
+      ctx.log.info('tracing: spans exported over OTLP/HTTP');
+      closers.push(() => tracer.shutdown().catch((err) => ctx.log.warn({ err }, 'tracing: the last spans could not be exported')));
+    }
+    const engine = createEngine(ctx, { worker: roles.worker, tracer });
     await engine.start();
     closers.push(() => engine.stop());
     // serve and worker remove finished history older than FORJINN_RETENTION on their own.

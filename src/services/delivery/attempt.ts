@@ -9,7 +9,7 @@ import { usesBotToken } from '../transformers/index.js';
 import { keepHeaders, keepRequestBody, keepResponse, keepText, MAX_STORED_ERROR } from './stored.js';
 import { buildRequest, hideValues, redactHeaders, RenderError, secretSettingValues, type PreparedWebhook, type WireRequest } from './request.js';
 import { shownUrl } from '../../core/shown-url.js';
-import { childTraceparent, newSpanId, type EventTrace } from '../../core/trace.js';
+import { childTraceparent, NO_EXPORT, type EventTrace, type Span, type Tracer } from '../../core/trace.js';
 
 export interface AttemptJob {
   deliveryId: string;
@@ -78,6 +78,8 @@ export interface AttemptDeps {
   now?: () => number;
   /** Whether a Slack team is linked to the workspace; bot mode is refused without it (and without this). */
   slackTeamLinked?: (workspaceId: string) => Promise<boolean>;
+  /** Exports each attempt of a traced event as a span (OTEL_EXPORTER_OTLP_ENDPOINT set); absent: span ids only. */
+  tracer?: Tracer;
 }
 
 export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: AttemptJob): Promise<AttemptRecord> {
@@ -86,20 +88,39 @@ export async function runAttempt(deps: AttemptDeps, p: PreparedWebhook, job: Att
   const url = shownUrl(p.webhook, p.transformer.signed, 'workspace');
   let wire: WireRequest | null = null;
   let result: SendResult;
+  // An attempt of a traced event is a child span of the platform's (core/trace.ts).
+  const span: Span | null = job.trace
+    ? (deps.tracer ?? NO_EXPORT).start('forjinn.attempt', 'client', job.trace, {
+        'forjinn.webhook.id': p.webhook.id,
+        'forjinn.delivery.id': job.deliveryId,
+        'forjinn.event.id': job.eventId,
+        'forjinn.event.type': job.eventType,
+        'forjinn.attempt': job.attempt,
+        'forjinn.transformer': p.transformer.name,
+        'forjinn.trigger': job.trigger,
+      })
+    : null;
   try {
     // A link removed after the webhook was saved: the operator's token is not used for it.
     if (usesBotToken(p.transformer, p.config) && !(await deps.slackTeamLinked?.(p.webhook.workspaceId))) throw new RenderError(BOT_MODE_UNLINKED);
     // Send Test renders as a test on every target ([TEST] in chat, a PagerDuty test alert of its own).
     const base = job.group ? { ...deps.renderCtx, group: job.group } : deps.renderCtx;
     const renderCtx = job.trigger === 'test' || job.test ? { ...base, test: true } : base;
-    const trace = job.trace ? { traceparent: childTraceparent(job.trace.parent, newSpanId()), tracestate: job.trace.state } : null;
+    const trace = job.trace && span ? { traceparent: childTraceparent(job.trace.parent, span.spanId), tracestate: job.trace.state } : null;
     wire = buildRequest(p, { deliveryId: job.deliveryId, eventType: job.eventType, payload: job.payload, now, trace }, renderCtx);
     result = await deps.sender.send(wire.url, wire.headers, wire.body, wire.method);
   } catch (e) {
-    if (!(e instanceof RenderError)) throw e;
+    if (!(e instanceof RenderError)) {
+      span?.end({}, e instanceof Error ? e.message : String(e));
+      throw e;
+    }
     result = { kind: 'error', reason: 'render_error', message: e.message, durationMs: 0 };
   }
   const verdict = classify(result, p.transformer.answers);
+  span?.end(
+    { 'http.response.status_code': result.kind === 'response' ? result.status : undefined, 'forjinn.outcome': verdict.outcome },
+    verdict.outcome === 'success' ? null : verdict.reason,
+  );
   let status: AttemptRecord['status'] = 'succeeded';
   let nextAttemptAt: Date | null = null;
   if (verdict.outcome === 'retry' && job.attempt < job.attemptLimit) {

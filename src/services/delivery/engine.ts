@@ -14,6 +14,7 @@ import { WebhookCache } from './webhook-cache.js';
 import type { Dispatch } from '../ingest/handoff.js';
 import { connectGuard } from './ssrf.js';
 import { workspaceHasSlackTeam } from '../../store/slack-links.js';
+import type { Tracer } from '../../core/trace.js';
 
 export interface Engine extends Dispatch {
   ctx: AppContext;
@@ -29,7 +30,8 @@ export interface Engine extends Dispatch {
   stop(): Promise<void>;
 }
 
-export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine {
+/** `tracer`: exports ingest's and each attempt's spans (services/tracing), when tracing is on. */
+export function createEngine(ctx: AppContext, opts: { worker: boolean; tracer?: Tracer }): Engine {
   const { config } = ctx;
   const sender = createSender({
     timeoutMs: config.FORJINN_DELIVERY_TIMEOUT_MS,
@@ -69,6 +71,7 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
       maxRenderedBytes: config.FORJINN_MAX_RENDERED_BYTES,
     },
     slackTeamLinked: (workspaceId) => workspaceHasSlackTeam(ctx.db.pool, workspaceId),
+    tracer: opts.tracer,
   };
   const cache = new WebhookCache(ctx.cipher, config.FORJINN_ENDPOINT_CONCURRENCY);
   const worker = opts.worker ? new Worker(ctx, sender, writer, deps, cache, metrics) : undefined;
@@ -82,6 +85,7 @@ export function createEngine(ctx: AppContext, opts: { worker: boolean }): Engine
     worker,
     local: worker,
     wake: worker ? worker.wake : () => {},
+    tracer: opts.tracer,
     start: async () => {
       await worker?.start();
     },

@@ -3,11 +3,11 @@
 import type { AppContext } from '../../core/context.js';
 import { ApiError, invalid } from '../../core/errors.js';
 import { checkJsonDepth } from '../../core/validate.js';
-import { prepareEvent } from './ingest.js';
 import { insertEvents, type PreparedEvent } from './insert.js';
 import type { Dispatch } from './handoff.js';
 import { batcherFor } from './batcher.js';
 import type { EventTrace } from '../../core/trace.js';
+import { prepareEvent, traced } from './ingest.js';
 
 export const MAX_BATCH_EVENTS = 500;
 
@@ -17,6 +17,13 @@ type Result =
 
 /** `trace`: the request's (core/trace.ts readTrace), stored with every event of the batch. */
 export async function ingestBatch(ctx: AppContext, dispatch: Dispatch, workspace: { id: string; name: string }, raw: unknown, trace: EventTrace | null = null) {
+  // One span for the request (exported when tracing is on), a child of the platform's.
+  const span = trace && dispatch.tracer?.start('forjinn.ingest', 'server', trace, { 'forjinn.batch': true });
+  const work = ingest(ctx, dispatch, workspace, raw, trace);
+  return span ? traced(span, work, (r) => ({ 'forjinn.events.accepted': r.accepted, 'forjinn.events.duplicate': r.duplicates, 'forjinn.events.rejected': r.rejected, 'http.response.status_code': 200 })) : work;
+}
+
+async function ingest(ctx: AppContext, dispatch: Dispatch, workspace: { id: string; name: string }, raw: unknown, trace: EventTrace | null) {
   const events = (raw as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) throw invalid('events', 'is required: an array of events');
   if (events.length === 0 || events.length > MAX_BATCH_EVENTS) throw invalid('events', `must hold 1 to ${MAX_BATCH_EVENTS} events`);

@@ -5,6 +5,7 @@
 // delivery depends on ingest and never the other way.
 
 import type { HandedDelivery, LeasePlan } from '../../store/deliveries/index.js';
+import type { Tracer } from '../../core/trace.js';
 
 export interface LocalWorker {
   /** Reserves room for one statement of `events` events; null when the worker has none (or is stopping). */
@@ -24,4 +25,6 @@ export interface Dispatch {
   local?: LocalWorker;
   /** New deliveries are due (a no-op without a worker here: other workers poll or hear NOTIFY). */
   wake(): void;
+  /** Exports the spans of ingest (OTEL_EXPORTER_OTLP_ENDPOINT set): one per request with a trace. */
+  tracer?: Tracer;
 }

@@ -9,7 +9,7 @@ import { EVENT_SCHEMAS, eventTypeSchema } from './schemas.js';
 import { batcherFor } from './batcher.js';
 import type { PreparedEvent } from './insert.js';
 import type { Dispatch } from './handoff.js';
-import type { EventTrace } from '../../core/trace.js';
+import type { EventTrace, Span } from '../../core/trace.js';
 
 export interface IngestResult {
   /** 202 when created, 200 when the id was seen before. */
@@ -63,9 +63,33 @@ export async function ingestEvent(
   idempotencyKey?: string,
   trace: EventTrace | null = null,
 ): Promise<IngestResult> {
+  // A child span of the platform's, exported when tracing is on.
+  const type = (raw as { event?: unknown } | null)?.event;
+  const span = trace && dispatch.tracer?.start('forjinn.ingest', 'server', trace, { 'forjinn.event.type': typeof type === 'string' ? type : undefined });
+  if (!span) return ingest(ctx, dispatch, workspace, raw, idempotencyKey, trace);
+  return traced(span, ingest(ctx, dispatch, workspace, raw, idempotencyKey, trace), (r) => ({
+    'forjinn.event.id': r.body.id,
+    'forjinn.deliveries': r.body.deliveries,
+    'http.response.status_code': r.status,
+  }));
+}
+
+async function ingest(ctx: AppContext, dispatch: Dispatch, workspace: { id: string; name: string }, raw: unknown, idempotencyKey: string | undefined, trace: EventTrace | null): Promise<IngestResult> {
   const ev = prepareEvent(raw, workspace.name, idempotencyKey, false, trace);
   const out = await batcherFor(ctx, dispatch).add(workspace.id, ev);
   if (out.duplicate) return { status: 200, body: { id: out.id, deliveries: out.deliveries, duplicate: true } };
   if (out.deliveries > out.handed) dispatch.wake();
   return { status: 202, body: { id: out.id, deliveries: out.deliveries } };
+}
+
+/** Ends `span` once `work` has answered (with what `attributes` reads of the answer) or failed (its status, its message). */
+export async function traced<T>(span: Span, work: Promise<T>, attributes: (result: T) => Record<string, string | number>): Promise<T> {
+  try {
+    const result = await work;
+    span.end(attributes(result));
+    return result;
+  } catch (err) {
+    span.end({ 'http.response.status_code': err instanceof ApiError ? err.status : 500 }, err instanceof Error ? err.message : String(err));
+    throw err;
+  }
 }
