@@ -69,7 +69,7 @@ const received = (path: string, id: string) =>
   });
 
   test('"Start from the built-in template" on an all-events Slack webhook: one template per event, the error preview is an error', async () => {
-    const hook = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/slack-all`, events: ['*'], transformer: 'slack', filters: { chatflowIds: ['cf-all'] } });
+    const hook = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/slack-all`, events: ['*'], transformer: 'slack', transformerConfig: { group: false }, filters: { chatflowIds: ['cf-all'] } });
     expect(hook.status).toBe(201);
     await show(`/webhooks/${hook.body.id}`, 'Edit webhook');
     await page.getByRole('button', { name: 'Start from the built-in template' }).click();

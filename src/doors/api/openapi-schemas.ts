@@ -70,7 +70,7 @@ const webhookView = {
   enabled: bool,
   description: output(webhookFields.description),
   transformer: transformerName,
-  transformerConfig: { ...output(webhookFields.transformerConfig), description: 'secret settings shown hidden' },
+  transformerConfig: { ...output(webhookFields.transformerConfig), description: 'the target\'s settings, secret ones shown hidden, and `group` as saved (left out: grouped with the defaults on a chat target)' },
   // Written out: the setting's schema ends in a transform, which JSON Schema cannot say.
   template: { ...nullable({ anyOf: [str, { type: 'object', propertyNames: eventType, additionalProperties: str }] }), description: 'one template, one per event type, or null: the built-in ones' },
   filters: output(filtersSchema),

@@ -67,7 +67,9 @@ export const webhookFields = {
   enabled: z.boolean(),
   description: z.string().max(500, 'at most 500 characters').nullable(),
   transformer: z.string(),
-  transformerConfig: z.record(z.string(), z.unknown()),
+  transformerConfig: z
+    .record(z.string(), z.unknown())
+    .describe('the target\'s settings (docs/transformers.md), and `group`: grouped alerts ({by, wait, interval, close}), on with the defaults for a chat target that leaves it out; false: one message per event'),
   template: templateSchema,
   filters: filtersSchema,
   headers: headersSchema,

@@ -47,6 +47,7 @@ describe('per-event templates', () => {
       url: `${rx.url}/slack`,
       events: ['*'],
       transformer: 'slack',
+      transformerConfig: { group: false },
       template: { error_occurred: 'Custom error: {{slack error.message}}' },
       filters: { chatflowIds: ['cf-slack'] },
     });

@@ -64,7 +64,7 @@ describe('each payload stored once', () => {
 
   test('a Slack delivery and a custom template store their rendered body, shown as sent', async () => {
     for (const [path, hook] of [
-      ['/slack/services/T0/B0/body-once', { transformer: 'slack' }],
+      ['/slack/services/T0/B0/body-once', { transformer: 'slack', transformerConfig: { group: false } }],
       ['/template', { events: ['flow_completed'], template: '{"said": "{{output}}", "by": "{{user}}"}' }],
     ] as const) {
       const { d, stored, received } = await deliver(path, hook);

@@ -19,7 +19,7 @@ const LONG = { timeoutMs: 60_000 };
 const statuses = (channel: string) => vendors.at(`slack-api ${channel}`).map((a) => a.status);
 
 async function botHook(channel: string, chatflowId: string): Promise<string> {
-  const res = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/slack-api/chat.postMessage`, events: ['error_occurred'], transformer: 'slack', transformerConfig: { channel }, filters: { chatflowIds: [chatflowId] } });
+  const res = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/slack-api/chat.postMessage`, events: ['error_occurred'], transformer: 'slack', transformerConfig: { channel, group: false }, filters: { chatflowIds: [chatflowId] } });
   expect([res.status, res.body?.error]).toEqual([201, undefined]);
   return res.body.id as string;
 }

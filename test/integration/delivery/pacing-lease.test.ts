@@ -18,7 +18,7 @@ describe('pacing within the lease', () => {
     const run = `lease-${crypto.randomUUID()}`;
     const path = `/slack/services/T0/B5/${run}`;
     vendors.configure(path, { busyFirst: 3 });
-    const hook = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}${path}`, events: ['error_occurred'], transformer: 'slack', transformerConfig: CONTRACTS.slack.settings, filters: { chatflowIds: [run] } });
+    const hook = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}${path}`, events: ['error_occurred'], transformer: 'slack', transformerConfig: { ...CONTRACTS.slack.settings, group: false }, filters: { chatflowIds: [run] } });
     expect(hook.status).toBe(201);
     const emit = async () => expect((await svc.api('POST', '/v1/events', { ...sampleEvent('error_occurred'), id: crypto.randomUUID(), chatflowId: run })).status).toBe(202);
 

@@ -23,7 +23,7 @@ async function addHook(transformer: 'slack' | 'discord', path: string, chatflowI
     url: `${rx.url}${path}`,
     events: ['error_occurred'],
     transformer,
-    transformerConfig: CONTRACTS[transformer].settings,
+    transformerConfig: { ...CONTRACTS[transformer].settings, group: false },
     filters: { chatflowIds: [chatflowId] },
   });
   expect([transformer, res.status, res.body?.error]).toEqual([transformer, 201, undefined]);

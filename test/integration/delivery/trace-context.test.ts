@@ -26,7 +26,7 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const at = (path: string) => rx.received.filter((r) => r.path.split('?')[0] === path);
 
 async function addHook(path: string, chatflowId: string, transformer = 'generic') {
-  const settings = transformer === 'generic' ? {} : { transformerConfig: CONTRACTS[transformer as keyof typeof CONTRACTS].settings };
+  const settings = transformer === 'generic' ? {} : { transformerConfig: { ...CONTRACTS[transformer as keyof typeof CONTRACTS].settings, group: false } };
   const res = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}${path}`, events: ['*'], transformer, ...settings, filters: { chatflowIds: [chatflowId] } });
   expect([transformer, res.status, res.body?.error]).toEqual([transformer, 201, undefined]);
 }

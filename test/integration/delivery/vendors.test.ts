@@ -37,7 +37,7 @@ async function addHook(transformer: string, path: string, chatflowId: string) {
     url: `${rx.url}${path}`,
     events: ['error_occurred'],
     transformer,
-    transformerConfig: CONTRACTS[transformer as keyof typeof CONTRACTS].settings,
+    transformerConfig: { ...CONTRACTS[transformer as keyof typeof CONTRACTS].settings, group: false },
     filters: { chatflowIds: [chatflowId] },
   });
   expect([transformer, res.status, res.body?.error]).toEqual([transformer, 201, undefined]);

@@ -20,8 +20,8 @@ const settled = (hook: string, eventId: string, status: string) =>
   eventually(async () => (await deliveryOf(hook, eventId))?.status === status || undefined, { what: `${eventId} ${status} for ${hook}`, timeoutMs: 20_000 });
 
 beforeAll(async () => {
-  const chat = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/chat`, events: ['*'], secret: null, transformer: 'slack' });
-  const other = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/other`, events: ['*'], secret: null, transformer: 'discord' });
+  const chat = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/chat`, events: ['*'], secret: null, transformer: 'slack', transformerConfig: { group: false } });
+  const other = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/other`, events: ['*'], secret: null, transformer: 'discord', transformerConfig: { group: false } });
   const generic = await svc.api('POST', '/v1/webhooks', { url: `${rx.url}/generic`, events: ['*'] });
   [chatId, otherId, genericId] = [chat.body.id, other.body.id, generic.body.id];
   expect([chat.status, other.status, generic.status]).toEqual([201, 201, 201]);

@@ -30,6 +30,7 @@ async function scheduledWait(transformer: string, retryAfter: string): Promise<{
     url: `${rx.url}${path}`,
     events: ['*'],
     transformer,
+    transformerConfig: { group: false },
     filters: { chatflowIds: [chatflowId] },
     maxAttempts: 5,
   });

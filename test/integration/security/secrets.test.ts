@@ -63,7 +63,7 @@ describe('a full run', () => {
     secrets.failingSecret = failing.body.secret;
     const refused = await svc.api('POST', '/v1/webhooks', { url: `http://127.0.0.1:${closedPort}/closed`, events: ['*'], maxAttempts: 2 });
     secrets.refusedSecret = refused.body.secret;
-    const discord = await svc.api('POST', '/v1/webhooks', { url: `${okRx.url}/api/webhooks/123456/${secrets.discordToken}`, events: ['*'], transformer: 'discord' });
+    const discord = await svc.api('POST', '/v1/webhooks', { url: `${okRx.url}/api/webhooks/123456/${secrets.discordToken}`, events: ['*'], transformer: 'discord', transformerConfig: { group: false } });
     expect(discord.status).toBe(201);
     const pd = await svc.api('POST', '/v1/webhooks', { url: `${okRx.url}/pd/v2/enqueue`, events: ['*'], transformer: 'pagerduty', transformerConfig: { routingKey: secrets.routingKey } });
     expect(pd.status).toBe(201);

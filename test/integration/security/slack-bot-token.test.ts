@@ -35,7 +35,7 @@ async function link(team: string, workspace: string) {
 }
 
 const postUrl = () => `${fake.apiUrl}/chat.postMessage`;
-const botHook = (channel: string, extra: Record<string, unknown> = {}) => ({ url: postUrl(), events: ['*'], transformer: 'slack', transformerConfig: { channel }, ...extra });
+const botHook = (channel: string, extra: Record<string, unknown> = {}) => ({ url: postUrl(), events: ['*'], transformer: 'slack', transformerConfig: { channel, group: false }, ...extra });
 const posts = (channel: string) => fake.of('chat.postMessage').filter((c) => c.body.channel === channel);
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { eventually } from '../../helpers/eventually.js';
 import { useRig } from '../../helpers/rig.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
+import { idIn, oneMessagePerEvent } from '../../helpers/one-message.js';
 import { allText, SLACK_EXAMPLE, slackClient, type Call } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0MUTES001';
@@ -36,7 +37,6 @@ const statusOf = async (hook: string, eventId: string) =>
   ((await svc.api('GET', `/v1/webhooks/${hook}/deliveries?limit=100`)).body.data as Array<{ eventId: string; status: string; lastError: string | null }>).find((d) => d.eventId === eventId);
 const settled = (hook: string, eventId: string, want: string) =>
   eventually(async () => (await statusOf(hook, eventId))?.status === want || undefined, { what: `${eventId} ${want}`, timeoutMs: 20_000 });
-const idIn = (text: string) => /`([0-9a-f-]{36})`/.exec(text)![1];
 const buttons = (c: Call) => (c.body.blocks as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
 
 describe('/forjinn mute in a channel with a subscription', () => {
@@ -44,6 +44,7 @@ describe('/forjinn mute in a channel with a subscription', () => {
 
   beforeAll(async () => {
     sub = idIn((await slack.command('subscribe flow_completed')).text);
+    await oneMessagePerEvent(svc, sub);
   });
 
   test('wrong input answers what was wrong and the usage; only admins may mute', async () => {
@@ -111,6 +112,7 @@ describe("the alert's Mute this chatflow 1h button", () => {
   beforeAll(async () => {
     const added = await slack.command(`webhook add ${rx.url}/chat flow_completed --transformer slack`, { channel: HOOKS, channelName: 'hooks' });
     hook = idIn(added.text);
+    await oneMessagePerEvent(svc, hook);
   });
 
   test('a failure alert about an event with a chatflow has the button', async () => {

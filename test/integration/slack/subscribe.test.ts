@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startService, type TestService } from '../../helpers/service.js';
 import { eventually } from '../../helpers/eventually.js';
 import { linkSlackTeam } from '../../helpers/slack-link.js';
+import { idIn, oneMessagePerEvent } from '../../helpers/one-message.js';
 import { SLACK_EXAMPLE, slackClient, startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.js';
 
 const TEAM = 'T0SUBSCRB1';
@@ -30,6 +31,7 @@ describe('/forjinn subscribe', () => {
   test('subscribe flow_completed, then an event: the channel gets the Block Kit message', async () => {
     const res = await slack.command('subscribe flow_completed');
     expect(res.text).toContain('Subscribed #runs to flow_completed');
+    await oneMessagePerEvent(svc, idIn(res.text));
     const ev = await emit({ event: 'flow_completed', id: 'run-sub-1', chatflowId: 'cf-42', input: 'Summarise ticket 4211', output: 'Done' });
     expect(ev.status).toBe(202);
     expect(ev.body.deliveries).toBe(1);
@@ -73,6 +75,7 @@ describe('/forjinn subscribe', () => {
   test('--chatflow makes a separate subscription that only gets that chatflow', async () => {
     const res = await slack.command('subscribe flow_completed --chatflow cf-special', { channel: 'C0SPECIAL1', channelName: 'special' });
     expect(res.text).toContain('from chatflow cf-special');
+    await oneMessagePerEvent(svc, idIn(res.text));
     await emit({ event: 'flow_completed', id: 'run-other-cf', chatflowId: 'cf-other' });
     await emit({ event: 'flow_completed', id: 'run-special-cf', chatflowId: 'cf-special' });
     await eventually(() => postsTo('C0SPECIAL1').length === 1 && postsTo('C0RUNS0001').length === 3, { what: 'both channels' });

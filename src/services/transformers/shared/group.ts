@@ -18,8 +18,8 @@ export interface GroupSetting {
 /** Default: event type + chatflow or agent + error code (an absent field counts as empty). */
 export const DEFAULT_GROUP_BY = ['event', 'chatflowId', 'agentId', 'error.code'];
 export const GROUP_DEFAULTS = { wait: '30s', interval: '1m', close: '10m' } as const;
-/** Whether a webhook of a target that groups is grouped when its settings have no `group`. */
-export const GROUPS_BY_DEFAULT = false;
+/** Whether a webhook of a target that groups is grouped when its settings have no `group`: yes (issue 14), with the defaults. */
+export const GROUPS_BY_DEFAULT = true;
 
 /** Each duration's bounds: a wait past an hour is no alert any more; a group closes within a day. */
 const BOUNDS = {
@@ -73,11 +73,10 @@ export function splitGroup(raw: unknown): { settings: unknown; group: unknown } 
 }
 
 /**
- * `group` as given → the setting, or null (one message per event). Absent: off for now (the
- * default is to be on for targets that group, once every chat test says `group: false` where it
- * wants one message per event). `false`: off. On a target that does not group (the signed
- * receiver, PagerDuty) anything but absent or false is refused. Throws TransformerError with the
- * field (`group.wait`).
+ * `group` as given → the setting, or null (one message per event). Absent: on, with every
+ * default, for a target that groups (GROUPS_BY_DEFAULT); off for one that does not. `false`: off.
+ * On a target that does not group (the signed receiver, PagerDuty) anything but absent or false
+ * is refused. Throws TransformerError with the field (`group.wait`).
  */
 export function parseGroup(transformer: Pick<Transformer, 'name' | 'grouping'>, raw: unknown): GroupSetting | null {
   if (raw === undefined || raw === null) raw = GROUPS_BY_DEFAULT && transformer.grouping ? {} : false;
