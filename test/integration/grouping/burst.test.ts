@@ -2,7 +2,8 @@
 // against fakes that enforce the vendors' rates (test/helpers/rate-limited-vendors.ts: Slack's one
 // message a second per channel and per incoming webhook, Discord's bucket), plus, here, Slack's
 // chat.update (Tier 3: 50 a minute, 429 past it; the message must exist) and Discord's edit route.
-// Time is the webhooks' settings (wait 1s, interval 2s), never a sleep: the test waits for the
+// Time is the webhooks' settings (wait 1s, interval 2s; 4s for the Slack incoming webhook, whose
+// digests must come one per interval), never a sleep: the test waits for the
 // message whose count reaches 200.
 import { describe, expect, test } from '@jest/globals';
 import type { Received } from '../../helpers/receiver.js';
@@ -21,6 +22,8 @@ interface Seen {
   /** What the message says it stands for: "(200 events)" in its title, 1 without. */
   count: number;
   body: Record<string, unknown>;
+  /** When the fake received it (performance.now()). */
+  at: number;
 }
 const seen: Seen[] = [];
 const posted = new Map<string, string>(); // ts -> channel, of the fake chat.postMessage
@@ -34,7 +37,7 @@ const countOf = (body: Record<string, unknown>): number => {
 
 function answer(res: ServerResponse, req: Received, status: number, body: unknown, headers: Record<string, string> = {}) {
   const parsed = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
-  seen.push({ path: req.path.split('?')[0], method: req.method, status, count: countOf(parsed), body: parsed });
+  seen.push({ path: req.path.split('?')[0], method: req.method, status, count: countOf(parsed), body: parsed, at: performance.now() });
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
@@ -59,7 +62,7 @@ function responder(req: Received, n: number, res: ServerResponse) {
       const a = JSON.parse(String(chunk)) as { ts: string; channel: string };
       posted.set(a.ts, a.channel);
     }
-    seen.push({ path, method: req.method, status, count: countOf(parsed), body: parsed });
+    seen.push({ path, method: req.method, status, count: countOf(parsed), body: parsed, at: performance.now() });
     return end(chunk as string);
   }) as typeof res.end;
   if (path.startsWith('/generic')) return void res.writeHead(200).end('ok');
@@ -72,6 +75,11 @@ const { svc, rx } = useRig({
 });
 
 const GROUP = { wait: '1s', interval: '2s', close: '10m' };
+/**
+ * The Slack incoming webhook's interval: longer than Slack's pace (one a second), so digests one
+ * per interval are told apart from digests sent as fast as the pace lets them.
+ */
+const DIGEST_INTERVAL_MS = 4_000;
 
 async function hook(body: Record<string, unknown>, chatflowId: string): Promise<string> {
   const res = await svc.api('POST', '/v1/webhooks', { events: ['error_occurred'], filters: { chatflowIds: [chatflowId] }, ...body });
@@ -121,7 +129,7 @@ describe('grouped chat alerts', () => {
     await linkSlack();
     const chatflow = `grouped-${crypto.randomUUID()}`;
     const bot = await hook({ url: `${rx.url}/slack-api/chat.postMessage`, transformer: 'slack', transformerConfig: { channel: 'C0GROUPED1', group: GROUP } }, chatflow);
-    const incoming = await hook({ url: `${rx.url}/slack/T0GROUP/B0GROUP/incoming`, transformer: 'slack', transformerConfig: { group: GROUP } }, chatflow);
+    const incoming = await hook({ url: `${rx.url}/slack/T0GROUP/B0GROUP/incoming`, transformer: 'slack', transformerConfig: { group: { ...GROUP, interval: `${DIGEST_INTERVAL_MS}ms` } } }, chatflow);
     const discord = await hook({ url: `${rx.url}/discord/4242/grouping-token`, transformer: 'discord', transformerConfig: { group: GROUP } }, chatflow);
     const generic = await hook({ url: `${rx.url}/generic/all` }, chatflow);
     const genericLog = () => requestLog(generic);
@@ -168,6 +176,12 @@ describe('grouped chat alerts', () => {
     expect(digests.length).toBeLessThan(20);
     const digestCounts = digests.map((s) => s.count);
     expect(digestCounts).toEqual([...digestCounts].sort((a, b) => a - b));
+    // One digest per interval: the first, then at least one more for the 199, each the interval
+    // after the one before (less up to a second of sending: a digest is timed when it is decided,
+    // and received after its render and request). Sent at the pace alone they come a second apart.
+    expect(digests.length).toBeGreaterThan(1);
+    const gaps = digests.slice(1).map((d, i) => Math.round(d.at - digests[i].at));
+    expect(gaps.filter((gap) => gap < DIGEST_INTERVAL_MS - 1_000)).toEqual([]);
 
     // The generic webhook: one delivery per event, all 200.
     await eventually(() => at('/generic/all').length >= 200, { ...LONG, what: 'all 200 generic deliveries' });
