@@ -65,6 +65,23 @@ describe('traceparent from the platform to a generic receiver', () => {
     expect(new Set([...spans, platformSpan]).size).toBe(3);
   });
 
+  test('a redelivery is one more child span of the same trace', async () => {
+    const run = uid();
+    const path = `/generic/redeliver/${run}`;
+    await addHook(path, run);
+    const traceId = hex(16);
+    await emit(run, { traceparent: `00-${traceId}-${hex(8)}-01`, tracestate: 'platform=abc' });
+    const [first] = await received(path, 1);
+    const id = first.headers['x-forjinn-delivery'];
+    await eventually(async () => (await svc.api('GET', `/v1/deliveries/${id}`)).body.status === 'succeeded', { what: 'the delivery stored as succeeded' });
+    const redo = await svc.api('POST', `/v1/deliveries/${id}/redeliver`);
+    expect(redo.status).toBe(202);
+    const [, again] = await received(path, 2);
+    expect(again.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(again.headers.traceparent).not.toBe(first.headers.traceparent);
+    expect(again.headers.tracestate).toBe('platform=abc');
+  });
+
   test('a batch: every event of it carries the request trace', async () => {
     const run = uid();
     const path = `/generic/batch/${run}`;
