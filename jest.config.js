@@ -31,7 +31,11 @@ export default {
   testSequencer: '<rootDir>/test/setup/sequencer.js',
   // Generous: a PGlite start is ~4 s on a quiet machine but several times that on a busy one.
   testTimeout: 120000,
-  // Each integration file starts its own database; two at a time fit a 2-core machine. Three
-  // measured no faster on the embedded pass (quiet, same commit: 277 s with three, 284 s with two).
-  maxWorkers: faults ? 1 : 2,
+  // Three files at a time on a 2-core machine: many files spend much of their time waiting (a
+  // vendor's pace, a group's wait, a retry's delay, a spawned process starting) rather than
+  // computing, and a third file fills those gaps. Measured on the embedded pass, same commit, same
+  // sitting (quiet but for two editors): 306 s with two, 230 s with three, 225 s with four. (Before
+  // the temporary files moved to tmpfs, copying data directories kept the CPU busy and three
+  // measured no faster: 277 s against 284 s.)
+  maxWorkers: faults ? 1 : 3,
 };
