@@ -86,6 +86,9 @@ const stored = async (id: string) => (await svc.api('GET', `/v1/webhooks/${id}`)
     expect(await waitError.textContent()).toBe('');
     await b.shot('group-setting-refused');
     expect(await stored(hook.body.id)).toEqual({ group: { wait: '10s' } });
+    // Another format chosen, not saved: previewed with its own settings, not this Slack group setting.
+    await page.getByLabel('Format').selectOption('generic');
+    await page.locator('#preview-output').getByText('application/json, signed', { exact: true }).waitFor();
   });
 
   test('Discord edits its message in place; a format that never groups has no group field', async () => {
