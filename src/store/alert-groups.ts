@@ -4,12 +4,10 @@
 // What they do to a delivery (held as the group's carrier, stored as `grouped`) is in
 // deliveries/status.ts.
 import type { Queryable } from './database.js';
+import { nearPartAt } from './deliveries/row.js';
 
-/**
- * A delivery's part_at ($2) as JavaScript holds it: to the millisecond, where PostgreSQL keeps
- * microseconds. Within a millisecond of it finds the row in its one partition.
- */
-export const NEAR_PART_AT = `part_at >= $2::timestamptz - interval '1 millisecond' and part_at < $2::timestamptz + interval '1 millisecond'`;
+/** A delivery's part_at ($2) as JavaScript holds it (deliveries/row.ts nearPartAt). */
+export const NEAR_PART_AT = nearPartAt('part_at', '$2::timestamptz');
 
 export interface AlertGroupRow {
   id: string;

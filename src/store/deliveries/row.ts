@@ -37,6 +37,16 @@ export interface DeliveryRow {
 }
 
 /**
+ * `column` within a millisecond of `value`, a part_at as JavaScript holds it: node-pg and PGlite
+ * read a timestamptz into a Date, to the millisecond (and a float's rounding can take one off),
+ * where PostgreSQL keeps the microseconds of now(). An equality with such a Date never matches
+ * (but for a row made on a whole millisecond); within a millisecond of it, with the row's id,
+ * finds the one row on the primary key (id, part_at).
+ */
+export const nearPartAt = (column: string, value: string): string =>
+  `${column} >= ${value} - interval '1 millisecond' and ${column} < ${value} + interval '1 millisecond'`;
+
+/**
  * A lease: the handle every write after a claim goes through. The row is found by its primary
  * key (id, part_at: one partition) and changed only while `locked_by` is still this lease's token;
  * once another claim took the row over, the write changes nothing (a stale result is fenced).

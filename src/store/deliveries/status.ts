@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Database, Queryable } from '../database.js';
 import type { FinishedAttempt } from '../attempts.js';
 import type { NewEvent } from '../events.js';
-import type { ClaimedRow, Lease } from './row.js';
+import { nearPartAt, type ClaimedRow, type Lease } from './row.js';
 import { NEAR_PART_AT } from '../alert-groups.js';
 
 /** How many rows each webhook may take: `caps[i]` for `hooks[i]`, `defaultCap` for any other. */
@@ -266,7 +266,9 @@ export async function claimDue(
 }
 
 // Every write after a lease goes through the lease: the row by its primary key and only while it
-// is still this lease's. The (id, part_at) pair finds the one partition; a row a prune moved on
+// is still this lease's. The id with part_at (within the millisecond JavaScript holds it to:
+// nearPartAt; an equality matched no row, so every result took a second statement by id alone
+// over every partition) finds the row; a row a prune moved on
 // (store/retention.ts: a kept row gets a later part_at) is looked for by id alone, which only a
 // fenced or moved row is (rare): the common path touches one partition.
 
@@ -286,7 +288,7 @@ async function throughLeases(db: Queryable, leases: Lease[], set: string, column
     const params = decls.map((d, i) => `$${i + 1}::${d.split(' ').slice(1).join(' ')}[]`);
     const text = `update deliveries d set ${set}
       from unnest(${params.join(', ')}) as l(${decls.map((d) => d.split(' ')[0]).join(', ')})
-      where d.id = l.id${byPart ? ' and d.part_at = l.part_at' : ''} and d.locked_by = l.locked_by
+      where d.id = l.id${byPart ? ` and ${nearPartAt('d.part_at', 'l.part_at')}` : ''} and d.locked_by = l.locked_by
       returning l.id, l.locked_by`;
     const pick = <T>(values: T[]) => idx.map((i) => values[i]);
     const values = [pick(leases.map((l) => l.id)), pick(leases.map((l) => l.part_at)), pick(leases.map((l) => l.locked_by)), ...columns.map((c) => pick(c.values))];
