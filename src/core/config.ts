@@ -118,6 +118,20 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  // A listener (`listen`) with no stream open this long is removed, its queued deliveries cancelled.
+  FORJINN_LISTENER_TIMEOUT: z
+    .string()
+    .default('5m')
+    .transform((v, ctx) => {
+      try {
+        const ms = parseDuration(v);
+        if (ms < 1_000) throw new Error(`"${v}" is shorter than a second; expected a duration such as 5m or 30s`);
+        return ms;
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
   FORJINN_DELIVERY_TIMEOUT_MS: int(100, 300_000).default(10_000),
   FORJINN_CONNECT_TIMEOUT_MS: int(100, 60_000).default(5_000),
   FORJINN_MAX_RENDERED_BYTES: int(1024, 64 * 1024 * 1024).default(MAX_RENDERED_BYTES),

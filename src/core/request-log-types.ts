@@ -1,5 +1,6 @@
 // The request log as the API answers it (GET /v1/webhooks/{id}/deliveries, GET /v1/deliveries/{id}):
-// types only, read by the settings page and by the CLI's `deliveries` commands.
+// types only, read by the settings page and by the CLI's `deliveries` commands; and what a
+// listener's stream sends `listen` (ForwardedRequest).
 
 export interface Delivery {
   id: string;
@@ -41,4 +42,14 @@ export interface Attempt {
 export interface DeliveryDetail extends Omit<Delivery, 'attempts'> {
   event: Record<string, unknown>;
   attempts: Attempt[];
+}
+
+/** What a listener's stream (GET /v1/listeners/:id/stream) sends for one attempt: the exact signed request a receiver gets. */
+export interface ForwardedRequest {
+  deliveryId: string;
+  attempt: number;
+  eventId: string;
+  eventType: string;
+  headers: Record<string, string>;
+  body: string;
 }

@@ -16,6 +16,7 @@ import { startTracer } from '../services/tracing/start.js';
 import { createApp, createMetricsApp, requestListener } from '../doors/api/app.js';
 import { startSlackApp } from '../doors/slack/switch.js';
 import { mountWebPage } from '../doors/web/routes.js';
+import { createListenerHub } from '../services/listeners/service.js';
 
 export type { Roles };
 
@@ -72,8 +73,11 @@ export async function startRuntime(
     let bootstrapKey: string | undefined;
     let app: Express | undefined;
     if (roles.api) {
-      app = createApp(ctx, engine, { slack: slack?.mount, page: (a) => mountWebPage(a, ctx) });
+      const listeners = createListenerHub(engine);
+      app = createApp(ctx, engine, { slack: slack?.mount, page: (a) => mountWebPage(a, ctx), listeners });
       url = await listen(createServer(requestListener(ctx, engine, app)), config.PORT, config.HOST, closers);
+      // Run before the server's close (closers run last first): open streams would hold it open.
+      closers.push(async () => listeners.stop());
       // Made only once the server listens: a first start that fails (EADDRINUSE, the likeliest
       // first-run failure) must not make a key nobody saw, leaving the next start to print none.
       if ((await countApiKeys(ctx.db.pool)) === 0) bootstrapKey = (await createApiKey(ctx.db.pool, 'default', 'bootstrap')).key;

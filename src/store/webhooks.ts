@@ -40,6 +40,8 @@ export interface WebhookRow {
   disabled_reason: string | null;
   disabled_at: Date | null;
   origin: Record<string, unknown> | null;
+  /** Set on a listener only (`listen`, services/listeners): removed once this has passed with no stream open. */
+  listener_until: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -66,6 +68,8 @@ export interface Webhook {
   disabledReason: string | null;
   disabledAt: Date | null;
   origin: Record<string, unknown> | null;
+  /** A listener's (`listen`): its deliveries go to the CLI's stream, never to a worker. */
+  listener?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -96,6 +100,7 @@ export function openRow(row: WebhookRow, cipher: Cipher): Webhook {
     disabledReason: row.disabled_reason,
     disabledAt: row.disabled_at,
     origin: row.origin,
+    listener: row.listener_until !== null && row.listener_until !== undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -142,12 +147,13 @@ export async function insertWebhook(
   tx: Queryable,
   cipher: Cipher,
   workspaceId: string,
-  s: Settings & { secret: string | null; origin?: Record<string, unknown> },
+  s: Settings & { secret: string | null; origin?: Record<string, unknown>; listenerMs?: number },
 ): Promise<WebhookRow> {
   const { rows } = await tx.query<WebhookRow>(
     `insert into webhooks (workspace_id, url_enc, url_masked, secret_enc, events, enabled, description,
-       transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin, templates)
-     values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb, $15::jsonb)
+       transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin, templates, listener_until)
+     values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb, $15::jsonb,
+       case when $16::float8 is not null then now() + make_interval(secs => $16::float8 / 1000) end)
      returning *`,
     [
       workspaceId,
@@ -165,6 +171,7 @@ export async function insertWebhook(
       s.maxAttempts,
       s.origin ? JSON.stringify(s.origin) : null,
       templateColumns(s.template)[1],
+      s.listenerMs ?? null,
     ],
   );
   return rows[0];
@@ -208,6 +215,24 @@ export async function updateWebhookSettings(tx: Queryable, cipher: Cipher, works
 export async function countWebhooks(tx: Queryable, workspaceId: string): Promise<number> {
   const { rows } = await tx.query<{ n: number }>('select count(*)::int as n from webhooks where workspace_id = $1 and deleted_at is null', [workspaceId]);
   return rows[0].n;
+}
+
+/** A listener's stream is open (or just ended): it is kept at least `ms` more. False: no such listener (removed). */
+export async function renewListener(db: Queryable, id: string, ms: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update webhooks set listener_until = now() + make_interval(secs => $2::float8 / 1000)
+     where id = $1 and listener_until is not null and deleted_at is null`,
+    [id, ms],
+  );
+  return Boolean(rowCount);
+}
+
+/** Listeners whose time has passed with no stream open (services/listeners removes them). */
+export async function expiredListeners(db: Queryable): Promise<Array<{ id: string; workspace_id: string }>> {
+  const { rows } = await db.query<{ id: string; workspace_id: string }>(
+    'select id, workspace_id from webhooks where listener_until < now() and deleted_at is null',
+  );
+  return rows;
 }
 
 /** Soft delete: the row stays for the request log; it takes no more deliveries. */

@@ -19,12 +19,16 @@ import { mountEventRoutes } from './event-routes.js';
 import { mountDeliveryRoutes } from './delivery-routes.js';
 import { mountLinkRoutes } from './slack-link-routes.js';
 import { mountMuteRoutes } from './mute-routes.js';
+import { mountListenerRoutes } from './listener-routes.js';
+import type { ListenerHub } from '../../services/listeners/service.js';
 
 export interface AppParts {
   /** The Slack app's receiver (POST /slack/events), mounted before the JSON body parser: it reads raw bodies. With it, the Slack link routes. */
   slack?: (app: Express) => void;
   /** The settings page and its assets, outside /v1 and without API keys. */
   page?: (app: Express) => void;
+  /** The streams of `listen` (services/listeners): /v1/listeners. */
+  listeners?: ListenerHub;
 }
 
 /** The server's request listener: POST /v1/events without express first (fast-ingest.ts), then the app. */
@@ -66,6 +70,7 @@ export function createApp(ctx: AppContext, engine: Engine, parts: AppParts = {})
   mountEventRoutes(v1, engine);
   mountDeliveryRoutes(v1, engine);
   mountMuteRoutes(v1, ctx);
+  if (parts.listeners) mountListenerRoutes(v1, ctx, parts.listeners);
   if (parts.slack) mountLinkRoutes(v1, ctx);
   v1.use((req, _res, next) => next(new ApiError('not_found', `no route ${req.method} ${req.path}`)));
   app.use(v1);

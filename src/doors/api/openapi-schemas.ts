@@ -13,6 +13,7 @@ import { EVENT_TYPES, type EventType } from '../../services/transformers/types.j
 import { TRANSFORMER_NAMES } from '../../services/transformers/index.js';
 import { DELIVERY_STATUSES } from '../../store/deliveries/index.js';
 import { createMuteSchema } from '../../services/mutes/service.js';
+import { createListenerSchema, listenerResultSchema } from '../../services/listeners/service.js';
 
 type Schema = Record<string, unknown>;
 
@@ -130,6 +131,8 @@ function eventSchema(t: EventType): Schema {
 export const REQUEST_SCHEMAS: Record<string, Schema> = {
   WebhookCreate: input(createWebhookSchema),
   MuteCreate: input(createMuteSchema),
+  ListenerCreate: input(createListenerSchema),
+  ListenerResult: input(listenerResultSchema),
   WebhookPatch: input(patchWebhookSchema),
   RotateSecret: input(rotateSecretSchema),
   Preview: input(previewSchema),
@@ -180,6 +183,18 @@ export const SCHEMAS: Record<string, Schema> = {
     'The webhook created, with its secret',
   ),
   WebhookList: obj({ data: list(ref('Webhook')) }),
+  ListenerCreated: obj(
+    {
+      id: { ...uuid, description: "the listener's id: also a webhook's, so GET /v1/webhooks/{id}/deliveries is its request log" },
+      forwardTo: { type: 'string', description: 'where the CLI forwards each delivery (shown as the URL of its attempts; the service never sends to it)' },
+      events: output(webhookFields.events),
+      filters: output(filtersSchema),
+      timeoutMs: { type: 'integer', description: 'FORJINN_LISTENER_TIMEOUT: removed after this long with no stream open' },
+      secret: { type: 'string', description: 'the signing secret (whsec_...), shown this once' },
+    },
+    [],
+    'The listener created, with its secret',
+  ),
   SecretRotated: obj({ secret: str, previousSecretExpiresAt: { ...nullable(time), description: 'until when the old secret still signs; null: not kept' } }),
   Delivery: obj(delivery),
   Retention: {

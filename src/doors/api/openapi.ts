@@ -92,6 +92,7 @@ const TAGS: Record<string, string> = {
   transformers: 'Target formats and previews',
   slack: 'The Slack app and the teams linked to the workspace',
   mutes: 'Quiet a chatflow for a while: its deliveries are stored as muted, not sent',
+  listeners: 'forjinn-webhooks listen: deliveries forwarded to a URL on a developer\'s machine through a stream',
   page: 'The settings page (no API key)',
 };
 

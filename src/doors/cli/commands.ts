@@ -7,13 +7,14 @@ import { masterKeyCommands } from './master-key-commands.js';
 import { slackCommands } from './slack-commands.js';
 import { pruneCommands } from './prune-commands.js';
 import { logCommands } from './log-commands.js';
+import { listenCommands } from './listen-commands.js';
 import type { Command } from './command.js';
 
 export type { Command };
 
 /** Every command; the role commands start the service with `start` (main's). */
 export function commandTable(start: StartService): Command[] {
-  return [...serveCommands(start), ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...logCommands, ...masterKeyCommands, ...slackCommands, ...pruneCommands];
+  return [...serveCommands(start), ...apiKeyCommands, ...webhookCommands, ...deliveryCommands, ...logCommands, ...listenCommands, ...masterKeyCommands, ...slackCommands, ...pruneCommands];
 }
 
 export function findCommand(commands: Command[], argv: string[]): { command: Command; args: string[] } | undefined {

@@ -20,8 +20,8 @@ type Page<T> = { data: T[]; nextCursor: string | null };
 const out = (text: string) => process.stdout.write(text);
 const json = (value: unknown) => out(`${JSON.stringify(value, null, 2)}\n`);
 
-/** These read the log the API keeps: without a service there is nothing to ask. */
-function through(service: ServiceClient | undefined, name: string): ServiceClient {
+/** These read the log the API keeps (and `listen` streams from it): without a service there is nothing to ask. */
+export function through(service: ServiceClient | undefined, name: string): ServiceClient {
   if (service) return service;
   throw new CliError(
     `${name} reads the request log through the service's API: give --url <base> --key <api key> before the command ` +

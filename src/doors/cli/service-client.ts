@@ -17,6 +17,8 @@ export interface ServiceClient {
   readonly url: string;
   /** A request to the API: the answer's status and JSON body; an error answer throws a CliError saying what the API said. */
   call<T = any>(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
+  /** A long-lived GET (Server-Sent Events): the open response, its body unread; an error answer throws as `call` does. */
+  stream(path: string, signal: AbortSignal): Promise<Response>;
 }
 
 const TIMEOUT_MS = 120_000;
@@ -43,43 +45,56 @@ export function serviceFrom(opts: ServiceOptions, env: NodeJS.ProcessEnv): Servi
 
 export function createServiceClient(url: string, key: string): ServiceClient {
   const redact = (text: string) => text.split(key).join('[key]');
+  const headers = (extra: Record<string, string> = {}) => ({
+    authorization: `Bearer ${key}`,
+    'user-agent': `forjinn-webhooks-cli/${packageVersion()}`,
+    ...extra,
+  });
+  const request = async (path: string, init: RequestInit): Promise<Response> => {
+    try {
+      return await fetch(`${url}${path}`, init);
+    } catch (e) {
+      const err = e as Error & { cause?: Error };
+      const why = err.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000} s` : (err.cause?.message ?? err.message);
+      throw new CliError(redact(`error: cannot reach ${url}: ${why}`), 1);
+    }
+  };
+  /** What the API said, as a CliError: the code, message and field of its error answer. */
+  const failure = (res: Response, path: string, text: string, body: any): CliError => {
+    const e = body?.error as { code?: string; message?: string; field?: string } | undefined;
+    const said = e?.code
+      ? `${e.code}: ${e.message ?? ''}${e.field ? ` (${e.field})` : ''}`
+      : `HTTP ${res.status} from ${url}${path}${text ? `: ${text.slice(0, 200)}` : ''}`;
+    const hint = res.status === 401 ? '\n(check --key / FORJINN_KEY: an active API key of this service)' : '';
+    // Bad input is a usage error (2), as on the database-direct side; anything else failed (1).
+    return new CliError(redact(`error: ${said}${hint}`), res.status === 400 ? 2 : 1);
+  };
+  const parsed = (text: string): any => {
+    try {
+      return text ? JSON.parse(text) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   return {
     url,
     async call(method, path, opts = {}) {
-      let res: Response;
-      try {
-        res = await fetch(`${url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${key}`,
-            accept: 'application/json',
-            'user-agent': `forjinn-webhooks-cli/${packageVersion()}`,
-            ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...opts.headers,
-          },
-          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-        });
-      } catch (e) {
-        const err = e as Error & { cause?: Error };
-        const why = err.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000} s` : (err.cause?.message ?? err.message);
-        throw new CliError(redact(`error: cannot reach ${url}: ${why}`), 1);
-      }
+      const res = await request(path, {
+        method,
+        headers: headers({ accept: 'application/json', ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers }),
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
       const text = await res.text();
-      let body: any;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
+      const body = parsed(text);
       if (res.ok) return { status: res.status, body };
-      const e = body?.error as { code?: string; message?: string; field?: string } | undefined;
-      const said = e?.code
-        ? `${e.code}: ${e.message ?? ''}${e.field ? ` (${e.field})` : ''}`
-        : `HTTP ${res.status} from ${url}${path}${text ? `: ${text.slice(0, 200)}` : ''}`;
-      const hint = res.status === 401 ? '\n(check --key / FORJINN_KEY: an active API key of this service)' : '';
-      // Bad input is a usage error (2), as on the database-direct side; anything else failed (1).
-      throw new CliError(redact(`error: ${said}${hint}`), res.status === 400 ? 2 : 1);
+      throw failure(res, path, text, body);
+    },
+    async stream(path, signal) {
+      const res = await request(path, { headers: headers({ accept: 'text/event-stream' }), signal });
+      if (res.ok) return res;
+      const text = await res.text();
+      throw failure(res, path, text, parsed(text));
     },
   };
 }

@@ -13,7 +13,7 @@ import { insertTestDelivery } from '../../store/deliveries/index.js';
 import { prepareEvent } from '../ingest/ingest.js';
 import { parseInput } from '../../core/validate.js';
 import { getWebhookRow } from '../../store/webhooks.js';
-import { notFound } from '../../core/errors.js';
+import { ApiError, notFound } from '../../core/errors.js';
 import { runAttempt } from './attempt.js';
 import type { Engine } from './engine.js';
 
@@ -28,6 +28,8 @@ export async function sendTest(engine: Engine, ctx: AppContext, workspace: { id:
   const input = parseInput(testSchema, raw);
   const row = await getWebhookRow(ctx.db.pool, workspace.id, webhookId);
   if (!row) throw notFound('webhook');
+  // A listener's deliveries go only to its CLI's stream: the service never sends to its forward URL itself.
+  if (row.listener_until !== null) throw new ApiError('conflict', 'a listener (forjinn-webhooks listen) is not sent tests by the service: emit an event (forjinn-webhooks emit) and listen forwards it');
   const prepared = engine.cache.prepare(row);
   const firstSubscribed = row.events.find((e) => e !== '*') as EventType | undefined;
   const type: EventType = input.event ?? (input.payload?.event as EventType | undefined) ?? firstSubscribed ?? 'flow_completed';

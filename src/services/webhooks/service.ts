@@ -77,7 +77,7 @@ function checkTarget(ctx: Ctx, input: { url: string; events: string[]; transform
  * another and a burst cannot pass the limit together. `no key update`: ingest's foreign keys to
  * the row (key share) go on meanwhile.
  */
-async function checkRoom(tx: Queryable, ctx: Ctx, workspaceId: string): Promise<void> {
+export async function checkRoom(tx: Queryable, ctx: Ctx, workspaceId: string): Promise<void> {
   const max = ctx.config.FORJINN_MAX_WEBHOOKS_PER_WORKSPACE;
   await lockWorkspace(tx, workspaceId);
   const n = await countWebhooks(tx, workspaceId);
@@ -187,15 +187,15 @@ export function keepHidden<T>(next: Record<string, T> | undefined, current: Reco
   return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, v === HIDDEN && k in current ? current[k] : v]));
 }
 
-/** Soft delete: the request log stays; pending deliveries become `cancelled`, not silently lost. */
-export async function deleteWebhook(ctx: Ctx, workspaceId: string, id: string): Promise<{ cancelled: number }> {
+/** Soft delete: the request log stays; pending deliveries become `cancelled` (`reason` in the log), not silently lost. */
+export async function deleteWebhook(ctx: Ctx, workspaceId: string, id: string, reason?: string): Promise<{ cancelled: number }> {
   return withTransaction(ctx.db, async (tx) => {
     await loadWebhook(ctx, workspaceId, id, tx);
     // Deliveries before the webhook row: the same lock order as the worker's result writer
     // (deliveries, then webhooks), so a delete racing a finished attempt does not deadlock on it.
     // A rarer collision (the writer disabling this webhook fails its pending deliveries too) can
     // still deadlock; withTransaction runs the victim again.
-    const cancelled = await cancelPendingOfWebhook(tx, id);
+    const cancelled = await cancelPendingOfWebhook(tx, id, reason);
     await softDeleteWebhook(tx, id);
     return { cancelled };
   });

@@ -55,7 +55,8 @@ with given as (
 -- The same id twice in one batch: the first one counts, the rest are duplicates.
 input as (select distinct on (external_id) * from given order by external_id, ord),
 matches as (
-  select i.external_id, i.ord, w.id as webhook_id, coalesce(w.max_attempts, $8) as attempt_limit, mu.id as mute_id, mu.until as muted_until
+  select i.external_id, i.ord, w.id as webhook_id, coalesce(w.max_attempts, $8) as attempt_limit, mu.id as mute_id, mu.until as muted_until,
+    w.listener_until is not null as listener
   from input i join webhooks w on w.workspace_id = $1 and w.enabled and w.deleted_at is null
     and (i.event_type = any(w.events) or '*' = any(w.events))
     and (coalesce(jsonb_array_length(w.filters->'chatflowIds'), 0) = 0 or w.filters->'chatflowIds' ? i.chatflow_id)
@@ -85,20 +86,22 @@ ev as (
   returning id, external_id, event_type, deliveries_count
 ),
 fits as (
-  select ev.id as event_id, ev.event_type, m.webhook_id, m.attempt_limit, m.mute_id, m.muted_until,
-    m.mute_id is null and row_number() over (partition by m.webhook_id, m.mute_id is null order by m.ord) <= coalesce(cap.n, $15) as fits
+  select ev.id as event_id, ev.event_type, m.webhook_id, m.attempt_limit, m.mute_id, m.muted_until, m.listener,
+    -- A listener's deliveries wait for its stream (services/listeners): never handed to a worker.
+    m.mute_id is null and not m.listener and row_number() over (partition by m.webhook_id, m.mute_id is null order by m.ord) <= coalesce(cap.n, $15) as fits
   from ev join matches m on m.external_id = ev.external_id
     left join unnest($13::uuid[], $14::int[]) as cap(webhook_id, n) on cap.webhook_id = m.webhook_id
 ),
 picked as (select *, fits and row_number() over (partition by fits order by event_id) <= $10 as leased from fits),
 d as (
-  insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, locked_until, locked_by, tries, status, completed_at, last_error)
+  insert into deliveries (workspace_id, webhook_id, event_id, event_type, attempt_limit, locked_until, locked_by, tries, status, completed_at, last_error, listener)
   select $1, webhook_id, event_id, event_type, attempt_limit,
     case when leased then now() + make_interval(secs => $11::float8 / 1000) end, case when leased then $12 end,
     case when leased then 1 else 0 end,
     case when mute_id is null then 'pending' else 'muted' end,
     case when mute_id is not null then now() end,
-    case when mute_id is not null then 'muted until ' || to_char(muted_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' (mute ' || mute_id || ')' end
+    case when mute_id is not null then 'muted until ' || to_char(muted_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' (mute ' || mute_id || ')' end,
+    listener
   from picked
   returning id, part_at, event_id, webhook_id, attempt_limit, locked_by is not null as leased, status = 'pending' as queued
 ),
@@ -217,7 +220,7 @@ const CLAIM_SQL = `
 with due as (
   select id, part_at, webhook_id, next_attempt_at from deliveries
   where status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until < now())
-    and not (webhook_id = any($3::uuid[]))
+    and not listener and not (webhook_id = any($3::uuid[]))
   order by next_attempt_at
   limit $1
   for update skip locked
@@ -227,18 +230,34 @@ with due as (
 // scan past every due row of theirs (a whole backlog) to find the others'.
 const CLAIM_WINDOW_SQL = `
 with win as materialized (
-  select id, part_at from deliveries where status = 'pending' and next_attempt_at <= now()
+  select id, part_at from deliveries where status = 'pending' and next_attempt_at <= now() and not listener
   order by next_attempt_at limit $8
 ),
 due as (
   select d.id, d.part_at, d.webhook_id, d.next_attempt_at from win join deliveries d on d.id = win.id and d.part_at = win.part_at
   where d.status = 'pending' and d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until < now())
-    and not (d.webhook_id = any($3::uuid[]))
+    and not d.listener and not (d.webhook_id = any($3::uuid[]))
   order by d.next_attempt_at
   limit $1
   for update of d skip locked
 )${LEASE_AND_RETURN}`;
 
+// A listener's due deliveries (services/listeners), for the API process holding its stream: the
+// same lease as a worker's claim, on the rows workers skip.
+const CLAIM_LISTENER_SQL = `
+with due as (
+  select id, part_at, webhook_id, next_attempt_at from deliveries
+  where webhook_id = $3::uuid and listener and status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until < now())
+  order by next_attempt_at
+  limit $1
+  for update skip locked
+)${LEASE_AND_RETURN}`;
+
+/** Leases up to `limit` due deliveries of listener `webhookId`, oldest first (workers never take them). */
+export async function claimListenerDue(db: Queryable, webhookId: string, limit: number, leaseMs: number, lease: string): Promise<ClaimedRow[]> {
+  const { rows } = await db.query<ClaimedRow>(CLAIM_LISTENER_SQL, [limit, leaseMs, webhookId, lease, NO_CAPS.hooks, NO_CAPS.caps, NO_CAPS.defaultCap]);
+  return rows;
+}
 
 /**
  * Leases up to `limit` due deliveries, oldest first, skipping `skipWebhooks`, at most each
@@ -425,12 +444,12 @@ export async function requeueFailedSince(db: Queryable, webhookId: string, since
 
 // ---- Cancelled: the webhook was deleted ----
 
-/** A deleted webhook's pending deliveries become `cancelled`, not silently lost; answers how many. */
-export async function cancelPendingOfWebhook(tx: Queryable, webhookId: string): Promise<number> {
+/** A deleted webhook's pending deliveries become `cancelled` (`reason` in the log), not silently lost; answers how many. */
+export async function cancelPendingOfWebhook(tx: Queryable, webhookId: string, reason = 'webhook deleted'): Promise<number> {
   const { rowCount } = await tx.query(
-    `update deliveries set status = 'cancelled', completed_at = now(), last_error = 'webhook deleted'
+    `update deliveries set status = 'cancelled', completed_at = now(), last_error = $2
        where webhook_id = $1 and status = 'pending'`,
-    [webhookId],
+    [webhookId, reason],
   );
   return rowCount ?? 0;
 }

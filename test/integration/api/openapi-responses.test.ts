@@ -265,6 +265,32 @@ describe('every answer of the API matches its OpenAPI schema', () => {
     expect((await call('getPageAsset', { key: null, params: { file: 'nope.js' } })).status).toBe(404);
   });
 
+  test('listeners: created, streamed, answered, deleted', async () => {
+    const created = await call('createListener', { body: { forwardTo: 'http://127.0.0.1:4000/hooks', events: ['flow_completed'] } });
+    expect(created.status).toBe(201);
+    expect((await call('createListener', { body: { forwardTo: 'ftp://x' } })).status).toBe(400);
+    const id: string = created.body.id;
+    // The stream never ends by itself: its status and media type checked here, read until its first delivery.
+    const stop = new AbortController();
+    const res = await fetch(`${svc.url}/v1/listeners/${id}/stream`, { headers: { authorization: `Bearer ${svc.key}` }, signal: stop.signal });
+    expect(res.status).toBe(200);
+    expect(Object.keys(operations.get('streamListener')!.responses['200'].content ?? {})).toEqual([(res.headers.get('content-type') ?? '').split(';')[0]]);
+    (seen.get('streamListener') ?? seen.set('streamListener', new Set()).get('streamListener')!).add(200);
+    expect((await call('createEvent', { body: { event: 'flow_completed', id: 'evt-openapi-listener', chatflowId: 'cf-1', output: 'done' } })).status).toBe(202);
+    let text = '';
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    while (!/event: delivery\ndata: .*\n\n/.test(text)) text += decoder.decode((await reader.read()).value, { stream: true });
+    const d = JSON.parse(/event: delivery\ndata: (.*)\n\n/.exec(text)![1]) as { deliveryId: string; attempt: number };
+    const answer = { attempt: d.attempt, status: 204, headers: {}, body: '', durationMs: 3 };
+    expect((await call('answerListenerDelivery', { params: { id, deliveryId: d.deliveryId }, body: answer })).status).toBe(204);
+    expect((await call('answerListenerDelivery', { params: { id, deliveryId: d.deliveryId }, body: answer })).status).toBe(409);
+    expect((await call('answerListenerDelivery', { params: { id, deliveryId: d.deliveryId }, body: { attempt: 1, durationMs: 1 } })).status).toBe(400);
+    stop.abort();
+    expect((await call('deleteListener', { params: { id } })).status).toBe(204);
+    expect((await call('deleteListener', { params: { id } })).status).toBe(404);
+  });
+
   test('every operation was reached in its success case', () => {
     const missed = [...operations.keys()].filter((id) => id !== 'linkSlackTeam' && ![...(seen.get(id) ?? [])].some((s) => s >= 200 && s < 300));
     expect(missed).toEqual([]);
