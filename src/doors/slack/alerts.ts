@@ -8,17 +8,13 @@ import { getDelivery } from '../../store/deliveries/index.js';
 import { getWebhookById, openRow, type Webhook } from '../../store/webhooks.js';
 import { shownUrl } from '../../core/shown-url.js';
 import { isSigned } from '../../services/transformers/index.js';
+// The Mute button is also on a bot-mode Slack webhook's messages: it is made below the door.
+import { ALERT_ACTIONS_BLOCK, muteButton, MUTE_ACTION } from '../../services/transformers/slack/mute-button.js';
 import { escapeSlack, kindLabel, note, section } from './messages.js';
 import { slackOrigin, type SlackOrigin } from './queries.js';
 import type { Tasks } from './tasks.js';
 
-export const ACTION = { redeliver: 'forjinn_redeliver', reenable: 'forjinn_reenable', viewLog: 'forjinn_view_log', mute: 'forjinn_mute_chatflow' } as const;
-
-/** How long the alert's Mute button mutes a chatflow (for its webhook); /forjinn mute chooses any other. */
-export const BUTTON_MUTE = { ms: 3_600_000, label: 'Mute this chatflow 1h' } as const;
-
-/** The Mute button's value: the webhook and the chatflow, split by the first space (a webhook id has none). */
-export const muteValue = (webhookId: string, chatflowId: string) => `${webhookId} ${chatflowId}`;
+export const ACTION = { redeliver: 'forjinn_redeliver', reenable: 'forjinn_reenable', viewLog: 'forjinn_view_log', mute: MUTE_ACTION } as const;
 
 /** The chatflow of an event's payload, when it has one. */
 function chatflowOf(payload: string | undefined): string | undefined {
@@ -29,7 +25,7 @@ function chatflowOf(payload: string | undefined): string | undefined {
     return undefined;
   }
 }
-export const ACTIONS_BLOCK = 'forjinn_alert_actions';
+export const ACTIONS_BLOCK = ALERT_ACTIONS_BLOCK;
 export const OUTCOME_BLOCK = 'forjinn_alert_outcome';
 
 // A receiver that is down fails every delivery; one message per webhook in this window says
@@ -129,7 +125,8 @@ export class Alerts {
     // A chat or incident target's alert about an event of a chatflow can quiet that chatflow
     // (services/mutes: a signed webhook is not muted; its receiver should get every event).
     const chatflow = chatflowOf(d?.payload);
-    if (chatflow && !isSigned(webhook.transformer)) actions.elements.push(button(ACTION.mute, BUTTON_MUTE.label, muteValue(webhook.id, chatflow)));
+    const mute = chatflow && !isSigned(webhook.transformer) ? muteButton(webhook.id, chatflow) : undefined;
+    if (mute) actions.elements.push(mute);
     await this.post({
       channel: origin.channel,
       text: `Delivery to webhook ${webhook.id.slice(0, 8)} failed: ${reason}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { slackProblems } from '../../../src/services/transformers/slack/contract.js';
 import { slack } from '../../../src/services/transformers/slack/index.js';
 import { TransformerError } from '../../../src/services/transformers/types.js';
 import { BOT_TOKEN, eventWith, hugeOutput, json, render } from '../../helpers/transformer-fixtures.js';
@@ -82,6 +83,26 @@ describe('slack bot mode', () => {
     expect(body.channel).toBe('#alerts');
     expect(body.blocks.length).toBeGreaterThan(0);
     expect(rendered.body).not.toContain(BOT_TOKEN);
+  });
+
+  it('an event of a chatflow carries the "Mute this chatflow 1h" button naming the webhook and the chatflow; within Block Kit limits', () => {
+    const hook = '8d3c5b0e-2f4a-4e1b-9c7d-1a2b3c4d5e6f';
+    const body = json(render('slack', { ...eventWith('error_occurred'), chatflowId: 'cf-mute-1' }, { config, ctx: { slackBotToken: BOT_TOKEN, webhookId: hook } }));
+    expect(body.blocks.at(-1)).toEqual({
+      type: 'actions',
+      block_id: 'forjinn_alert_actions',
+      elements: [{ type: 'button', action_id: 'forjinn_mute_chatflow', text: { type: 'plain_text', text: 'Mute this chatflow 1h' }, value: `${hook} cf-mute-1` }],
+    });
+    expect(slackProblems(body)).toEqual([]);
+    // No chatflow (an agent's event), or an incoming webhook (its clicks never reach the app): no button.
+    const noChatflow = json(render('slack', { ...eventWith('error_occurred'), chatflowId: undefined, agentId: 'agent-1' }, { config, ctx: { slackBotToken: BOT_TOKEN, webhookId: hook } }));
+    expect(noChatflow.blocks.some((b: { type: string }) => b.type === 'actions')).toBe(false);
+    const incoming = json(render('slack', { ...eventWith('error_occurred'), chatflowId: 'cf-mute-1' }, { ctx: { webhookId: hook } }));
+    expect(incoming.blocks.some((b: { type: string }) => b.type === 'actions')).toBe(false);
+    // A chatflow id too long for a button's value (2000): no button rather than a refused message.
+    const long = json(render('slack', { ...eventWith('error_occurred'), chatflowId: 'c'.repeat(1990) }, { config, ctx: { slackBotToken: BOT_TOKEN, webhookId: hook } }));
+    expect(long.blocks.some((b: { type: string }) => b.type === 'actions')).toBe(false);
+    expect(slackProblems(long)).toEqual([]);
   });
 
   it('defaults to https://slack.com/api', () => {

@@ -19,6 +19,11 @@ const LIMITS = {
   blockId: 255,
   /** Top-level text: Slack asks for at most 4000 characters (and truncates at 40,000). */
   messageText: 4000,
+  /** Actions block: at most 25 elements; a button's text at most 75, its value 2000, action_id 255. */
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
   /** About 12,000 characters of block text in all before msg_blocks_too_long. */
   messageBlockText: 12_000,
 } as const;
@@ -54,6 +59,15 @@ export function slackProblems(message: any): string[] {
     } else if (block.type === 'context') {
       bad(block.elements.length >= 1 && block.elements.length <= LIMITS.contextElements, `${at}.elements: ${block.elements.length}`);
       for (const [j, element] of block.elements.entries()) textObject(element, `${at}.elements[${j}]`, LIMITS.textObject, ['mrkdwn', 'plain_text']);
+    } else if (block.type === 'actions') {
+      bad(block.elements.length >= 1 && block.elements.length <= LIMITS.actionsElements, `${at}.elements: ${block.elements.length}`);
+      for (const [j, element] of block.elements.entries()) {
+        const e = `${at}.elements[${j}]`;
+        bad(element.type === 'button', `${e}: element type ${element.type} is not one this check knows`);
+        textObject(element.text, `${e}.text`, LIMITS.buttonText, ['plain_text']);
+        bad(typeof element.action_id === 'string' && chars(element.action_id) <= LIMITS.actionId, `${e}.action_id: missing or too long`);
+        if (element.value !== undefined) bad(typeof element.value === 'string' && chars(element.value) <= LIMITS.buttonValue, `${e}.value: over ${LIMITS.buttonValue} characters`);
+      }
     } else if (block.type !== 'divider') {
       problems.push(`${at}: block type ${block.type} is not one this check knows`);
     }

@@ -2,13 +2,14 @@
 // Forjinn Slack app posting through chat.postMessage with its bot token.
 import { z } from 'zod';
 import { parseSettings } from '../shared/config.js';
-import { resolvedReply, viewEvent } from '../shared/event-view.js';
+import { resolvedReply, str, viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
 import { TransformerError, type Rendered, type TargetResponse, type Transformer } from '../types.js';
 import { jsonBody } from '../shared/answer-body.js';
 import { buildMessage } from './blocks.js';
 import { SLACK_ANSWERS } from './answers.js';
 import { usesSlackBot } from './bot-mode.js';
+import { muteActions } from './mute-button.js';
 import { escapeSlack, SLACK_HELPERS } from './escape.js';
 import { SLACK_LIMITS, SLACK_RATE } from './limits.js';
 
@@ -109,6 +110,12 @@ export const slack: Transformer<SlackConfig> = {
       const [channelId, ts] = ctx.group?.messageId?.split(' ') ?? [];
       const edit = channelId && ts ? { channel: channelId, ts } : undefined;
       const reply = edit && ctx.group?.reply ? { channel: channelId, thread_ts: ts, text: escapeSlack(resolvedReply(ctx.group)) } : undefined;
+      // Posted as the Forjinn Slack app, whose interactivity URL gets the click: an event of a
+      // chatflow gets the "Mute this chatflow 1h" button (mute-button.ts), handled as the app's own
+      // alerts' button is (it mutes this webhook for that chatflow for an hour).
+      const chatflowId = str(event.chatflowId);
+      const mute = chatflowId && ctx.webhookId ? muteActions(ctx.webhookId, chatflowId) : undefined;
+      if (mute) message.blocks.push(mute);
       return {
         ...common,
         url: `${(ctx.slackApiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')}/${edit && !reply ? 'chat.update' : 'chat.postMessage'}`,
