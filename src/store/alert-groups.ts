@@ -30,6 +30,10 @@ export interface AlertGroupRow {
   resolved_at: Date | null;
   /** The delivery that posts the resolved group's thread reply (1764600000000). */
   reply_id: string | null;
+  /** A failure re-opened the resolved group (1764630000000): when, how many events it had then, the delivery of its thread reply. */
+  reopened_at: Date | null;
+  reopened_after: number | null;
+  reopen_reply_id: string | null;
 }
 
 /** The group's row, locked until the transaction ends. */
@@ -41,14 +45,30 @@ export async function lockGroup(tx: Queryable, id: string): Promise<AlertGroupRo
 /**
  * The open group of a webhook and key, locked, made when there is none. A group quiet for
  * `closeMs` with no message waiting is closed first: the event starts a new group (a new message).
+ * With `reopen` (the event is a failure), a resolved group of the key that is not yet quiet for
+ * `closeMs` (since its last event or its resolve) is re-opened instead of making a new one.
  */
-export async function openGroup(tx: Queryable, webhookId: string, key: string, closeMs: number, about: { chatflowId: string | null; agentId: string | null }): Promise<AlertGroupRow> {
+export async function openGroup(tx: Queryable, webhookId: string, key: string, closeMs: number, about: { chatflowId: string | null; agentId: string | null }, reopen = false): Promise<AlertGroupRow> {
   await tx.query(
     `update alert_groups set state = 'closed', updated_at = now()
      where webhook_id = $1 and group_key = $2 and state = 'open' and carrier_id is null
        and last_event_at < now() - make_interval(secs => $3::float8 / 1000)`,
     [webhookId, key, closeMs],
   );
+  if (reopen) {
+    // One statement: of two events re-opening the same group, the second finds it open (its
+    // state rechecked after the first's commit) and joins it below.
+    await tx.query(
+      `update alert_groups set state = 'open', reopened_at = now(), reopened_after = event_count, resolved_at = null,
+         reply_id = null, reopen_reply_id = null, updated_at = now()
+       where id = (select id from alert_groups where webhook_id = $1 and group_key = $2 and state = 'resolved'
+                     and greatest(last_event_at, resolved_at) >= now() - make_interval(secs => $3::float8 / 1000)
+                   order by resolved_at desc limit 1)
+         and state = 'resolved'
+         and not exists (select 1 from alert_groups where webhook_id = $1 and group_key = $2 and state = 'open')`,
+      [webhookId, key, closeMs],
+    );
+  }
   await tx.query(
     `insert into alert_groups (webhook_id, group_key, chatflow_id, agent_id) values ($1, $2, $3, $4)
      on conflict (webhook_id, group_key) where state = 'open' do nothing`,
@@ -109,10 +129,10 @@ export async function openGroupsAbout(tx: Queryable, webhookId: string, about: {
   return rows;
 }
 
-/** A success resolved the group: its next message (carrierId, due now) says so; new events start a new group. */
+/** A success resolved the group: its next message (carrierId, due now) says so; a failure within `close` re-opens it (openGroup), later ones start a new group. */
 export async function markResolved(tx: Queryable, id: string, carrier: { id: string; part_at: Date } | null): Promise<void> {
   await tx.query(
-    `update alert_groups set state = 'resolved', resolved_at = now(), updated_at = now(),
+    `update alert_groups set state = 'resolved', resolved_at = now(), updated_at = now(), reopen_reply_id = null,
        carrier_id = coalesce($2, carrier_id), carrier_part_at = coalesce($3, carrier_part_at), next_send_at = case when $2::uuid is null then next_send_at else now() end
      where id = $1`,
     [id, carrier?.id ?? null, carrier?.part_at ?? null],
@@ -122,5 +142,11 @@ export async function markResolved(tx: Queryable, id: string, carrier: { id: str
 /** The resolved group's thread reply is posted by this delivery (once per group: false if one was already). */
 export async function setReply(db: Queryable, id: string, replyId: string): Promise<boolean> {
   const { rowCount } = await db.query(`update alert_groups set reply_id = $2, updated_at = now() where id = $1 and reply_id is null`, [id, replyId]);
+  return Boolean(rowCount);
+}
+
+/** The re-opened group's thread reply is posted by this delivery (once per re-open: false if one was already). */
+export async function setReopenReply(db: Queryable, id: string, replyId: string): Promise<boolean> {
+  const { rowCount } = await db.query(`update alert_groups set reopen_reply_id = $2, updated_at = now() where id = $1 and state = 'open' and reopened_at is not null and reopen_reply_id is null`, [id, replyId]);
   return Boolean(rowCount);
 }

@@ -14,11 +14,13 @@
 // A carrier is an ordinary delivery: retried, logged and paced like any. Where the target can edit
 // (grouping.messageRef), the first message's id is kept and later messages edit it; otherwise each
 // is a new message, one digest per interval. A group quiet for `close` is closed: the next event
-// starts a new one.
+// starts a new one. A success resolves a group of failures (its message updated to resolved); a
+// failure of the key before the group is quiet for `close` re-opens it (the same message, back to
+// failing, counting on); a thread reply tells each where the target has threads.
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../../store/database.js';
 import { withTransaction } from '../../store/database.js';
-import { countEvent, groupOfDelivery, lockGroup, markResolved, markSending, openGroup, openGroupsAbout, setCarrier, setMessageId, setReply, type AlertGroupRow } from '../../store/alert-groups.js';
+import { countEvent, groupOfDelivery, lockGroup, markResolved, markSending, openGroup, openGroupsAbout, setCarrier, setMessageId, setReopenReply, setReply, type AlertGroupRow } from '../../store/alert-groups.js';
 import { insertGroupDelivery, joinGroup, type Lease } from '../../store/deliveries/index.js';
 import type { GroupSetting } from '../transformers/index.js';
 import { field, viewEvent } from '../transformers/shared/event-view.js';
@@ -47,7 +49,7 @@ export function groupKey(event: ForjinnEvent, by: readonly string[]): string {
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
 
-const render = (g: AlertGroupRow, reply: boolean): GroupRender => ({
+const render = (g: AlertGroupRow, reply: GroupRender['reply']): GroupRender => ({
   id: g.id,
   count: g.event_count,
   firstAt: g.first_event_at.toISOString(),
@@ -55,10 +57,11 @@ const render = (g: AlertGroupRow, reply: boolean): GroupRender => ({
   ...(g.message_id ? { messageId: g.message_id } : {}),
   state: g.state === 'resolved' ? 'resolved' : 'open',
   ...(g.resolved_at ? { resolvedAt: g.resolved_at.toISOString() } : {}),
+  ...(g.state === 'open' && g.reopened_at ? { reopenedAt: g.reopened_at.toISOString(), reopenedAfter: g.reopened_after ?? 0 } : {}),
   ...(reply ? { reply } : {}),
 });
 
-const send = (g: AlertGroupRow, reply = false): GroupDecision => ({ kind: 'send', payload: g.latest_payload ?? '{}', group: render(g, reply) });
+const send = (g: AlertGroupRow, reply?: GroupRender['reply']): GroupDecision => ({ kind: 'send', payload: g.latest_payload ?? '{}', group: render(g, reply) });
 
 /** How the event went, as every chat message shows it (shared/event-view.ts): a success resolves, an error is resolved. */
 const statusOf = (event: ForjinnEvent) => viewEvent(event, {}).status;
@@ -87,7 +90,8 @@ export async function takeGrouped(db: Database, webhookId: string, setting: Grou
     if (joined) {
       const g = await lockGroup(tx, joined);
       if (!g) return { kind: 'lost' };
-      if (g.reply_id === d.lease.id) return send(g, true);
+      if (g.reply_id === d.lease.id && g.state === 'resolved') return send(g, 'resolved');
+      if (g.reopen_reply_id === d.lease.id && g.state === 'open') return send(g, 'reopened');
       return send(g.carrier_id === d.lease.id ? await markSending(tx, g.id) : g);
     }
     const event = JSON.parse(d.payload) as ForjinnEvent;
@@ -103,7 +107,8 @@ export async function takeGrouped(db: Database, webhookId: string, setting: Grou
 
 /** A new event's delivery joins the open group of its key (see the top of this file). */
 async function join(tx: Queryable, webhookId: string, setting: GroupSetting, d: GroupedDelivery, event: ForjinnEvent, eventId: string | null, about: { chatflowId: string | null; agentId: string | null }): Promise<GroupDecision> {
-  const opened = await openGroup(tx, webhookId, groupKey(event, setting.by), setting.closeMs, about);
+  // A failure re-opens its resolved group within `close` (the same message, back to failing).
+  const opened = await openGroup(tx, webhookId, groupKey(event, setting.by), setting.closeMs, about, statusOf(event) === 'error');
   const fresh = opened.event_count === 0;
   const g = await countEvent(tx, opened.id, { id: eventId, payload: d.payload });
   if (g.carrier_id) {
@@ -126,16 +131,18 @@ class LeaseLost extends Error {}
 
 /**
  * After a group's message was accepted (sent by `from`): its id kept where the target can edit it,
- * so later messages edit it; a resolved group's edited message gets its thread reply where the
- * target has threads (one more delivery, due now). Answers whether a delivery was made.
+ * so later messages edit it; a resolved or re-opened group's edited message gets its thread reply
+ * where the target has threads (one more delivery, due now; one per resolve, one per re-open).
+ * Answers whether a delivery was made.
  */
 export async function messageSent(db: Database, transformer: Transformer, config: unknown, group: GroupRender, response: TargetResponse, from: Lease): Promise<boolean> {
   const id = group.messageId ?? transformer.grouping?.messageRef?.(response, config);
   if (id && !group.messageId) await setMessageId(db.pool, group.id, id);
-  if (group.state !== 'resolved' || group.reply || !id || !transformer.capabilities.threads || !transformer.capabilities.edits) return false;
+  const kind = group.state === 'resolved' ? 'resolved' : group.reopenedAt ? 'reopened' : undefined;
+  if (!kind || group.reply || !id || !transformer.capabilities.threads || !transformer.capabilities.edits) return false;
   return withTransaction(db, async (tx) => {
     const reply = await insertGroupDelivery(tx, from, group.id);
-    if (!reply || !(await setReply(tx, group.id, reply.id))) throw new AlreadyReplied();
+    if (!reply || !(await (kind === 'resolved' ? setReply : setReopenReply)(tx, group.id, reply.id))) throw new AlreadyReplied();
     return true;
   }).catch((err) => {
     if (err instanceof AlreadyReplied) return false;

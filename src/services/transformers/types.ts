@@ -59,8 +59,14 @@ export interface GroupRender {
   /** resolved: a success of its chatflow or agent came after its events (when: resolvedAt). */
   state: 'open' | 'resolved';
   resolvedAt?: string;
-  /** This message is the resolved group's thread reply under messageId (capabilities.threads and edits). */
-  reply?: boolean;
+  /**
+   * A failure re-opened the group after it was resolved (within its `close`): when, and how many
+   * events it had then (the count goes on from there; the message says how many came since).
+   */
+  reopenedAt?: string;
+  reopenedAfter?: number;
+  /** This message is a thread reply under messageId (capabilities.threads and edits): the group resolved, or re-opened. */
+  reply?: 'resolved' | 'reopened';
 }
 
 export interface Rendered {

@@ -205,7 +205,7 @@ describe('grouped chat alerts', () => {
     }
   }, 120_000);
 
-  test('a success after the errors: the message is updated to resolved and a thread reply says after how many', async () => {
+  test('a success after the errors: the message is updated to resolved and a thread reply says after how many; the next error re-opens it in place with a second reply', async () => {
     await linkSlack();
     const chatflow = `resolved-${crypto.randomUUID()}`;
     const events = ['error_occurred', 'flow_completed'];
@@ -231,8 +231,28 @@ describe('grouped chat alerts', () => {
     // Discord: the message edited to resolved (a webhook's message has no thread to reply in).
     await eventually(() => at('/discord/4343/').some((s) => s.method === 'PATCH' && s.status === 200 && JSON.stringify(s.body.embeds).includes('Resolved')), { ...LONG, what: 'the Discord message edited to resolved' });
 
-    // The next error starts a new group: a new message, not an edit of the resolved one.
+    // The next error, within the group's close (10m), re-opens it: the same message updated back to
+    // failing, counting on from 5, and a second thread reply says it re-opened; no new message.
     await emit(chatflow, 1);
-    await eventually(() => inChannel().filter((s) => s.path === '/slack-api/chat.postMessage' && s.body.thread_ts === undefined && String(s.body.text).startsWith('🚨')).length === 2, { ...LONG, what: 'a new message for the next error' });
+    const reopenReply = await eventually(
+      () => inChannel().find((s) => s.path === '/slack-api/chat.postMessage' && s.body.thread_ts === tsOfMessage && String(s.body.text).includes('Re-opened')),
+      { ...LONG, what: 'the re-opened thread reply' },
+    );
+    expect([reopenReply.status, reopenReply.body.text]).toEqual([200, expect.stringMatching(/^🚨 Re-opened at .*: failing again after it was resolved \(6 events in all, counting on from 5\)$/)]);
+    const reopened = inChannel().filter((s) => s.path === '/slack-api/chat.update' && String(s.body.text).includes('Re-opened'));
+    expect(reopened.map((s) => [s.status, s.body.ts, s.count, String(s.body.text).startsWith('🚨 Re-opened: ')])).toEqual([[200, tsOfMessage, 6, true]]);
+    expect(JSON.stringify(reopened[0].body.blocks)).toContain('failing again after it was resolved; 1 event since');
+    expect(inChannel().indexOf(reopened[0])).toBeLessThan(inChannel().indexOf(reopenReply));
+    // One failure message in the channel all along (the success is grouped on its own, its own
+    // ✅ message), and two replies in its thread.
+    const posts = inChannel().filter((s) => s.path === '/slack-api/chat.postMessage');
+    expect(posts.filter((s) => s.body.thread_ts === undefined && String(s.body.text).startsWith('🚨'))).toHaveLength(1);
+    expect(posts.filter((s) => s.body.thread_ts !== undefined).map((s) => [s.body.thread_ts, /^(✅ Resolved|🚨 Re-opened) at /.exec(String(s.body.text))?.[1]])).toEqual([
+      [tsOfMessage, '✅ Resolved'],
+      [tsOfMessage, '🚨 Re-opened'],
+    ]);
+    // Discord: the same message edited back to failing.
+    await eventually(() => at('/discord/4343/').some((s) => s.method === 'PATCH' && s.status === 200 && s.count === 6 && JSON.stringify(s.body.embeds).includes('Re-opened')), { ...LONG, what: 'the Discord message edited back to failing' });
+    expect(at('/discord/4343/').filter((s) => s.method === 'POST' && JSON.stringify(s.body.embeds).includes('"title":"🚨'))).toHaveLength(1);
   }, 120_000);
 });

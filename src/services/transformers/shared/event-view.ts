@@ -168,10 +168,23 @@ function fallbackDescribe(e: ForjinnEvent): Described {
 /** `2026-06-15 12:00:05 UTC`: a grouped message's first and last time. */
 const clock = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 
+const events = (n: number): string => `${formatNumber(n)} ${n === 1 ? 'event' : 'events'}`;
+
 /** A resolved group's thread reply: when, and after how many events. */
 export function resolvedReply(group: GroupRender): string {
-  return `${EMOJI.success} Resolved at ${clock(group.resolvedAt ?? group.lastAt)} after ${formatNumber(group.count)} ${group.count === 1 ? 'event' : 'events'}`;
+  return `${EMOJI.success} Resolved at ${clock(group.resolvedAt ?? group.lastAt)} after ${events(group.count)}`;
 }
+
+/** A re-opened group's thread reply: when, and that the count goes on. */
+export function reopenedReply(group: GroupRender): string {
+  return `${EMOJI.error} Re-opened at ${clock(group.reopenedAt ?? group.lastAt)}: failing again after it was resolved (${events(group.count)} in all, counting on from ${formatNumber(group.reopenedAfter ?? 0)})`;
+}
+
+/** The thread reply of a grouped message that is one (GroupRender.reply). */
+export const groupReply = (group: GroupRender): string => (group.reply === 'reopened' ? reopenedReply(group) : resolvedReply(group));
+
+/** A re-opened group's fact: when, and how many of its events came since. */
+const reopenedFact = (group: GroupRender): string => `${clock(group.reopenedAt ?? group.lastAt)}, failing again after it was resolved; ${events(group.count - (group.reopenedAfter ?? 0))} since`;
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 /** encodeURIComponent leaves ( ) ' ! * as they are; Discord and Slack link syntax would end at them. */
@@ -195,9 +208,11 @@ export function viewEvent(event: ForjinnEvent, ctx: RenderContext): EventView {
   // Resolved: a success of its chatflow or agent came after the group's failures.
   const resolved = group?.state === 'resolved';
   if (resolved) described.status = 'success';
-  const title = `${ctx.test ? '[TEST] ' : ''}${EMOJI[described.status]} ${resolved ? 'Resolved: ' : ''}${described.headline}${sep}${described.subject}${group && group.count > 1 ? ` (${times})` : ''}`;
+  const reopened = !resolved && group?.reopenedAt !== undefined;
+  const title = `${ctx.test ? '[TEST] ' : ''}${EMOJI[described.status]} ${resolved ? 'Resolved: ' : reopened ? 'Re-opened: ' : ''}${described.headline}${sep}${described.subject}${group && group.count > 1 ? ` (${times})` : ''}`;
   if (group) described.facts.unshift(fact('Events', `${times}, first ${clock(group.firstAt)}, last ${clock(group.lastAt)}`));
   if (group?.resolvedAt) described.facts.unshift(fact('Resolved', clock(group.resolvedAt)));
+  if (group && reopened) described.facts.unshift(fact('Re-opened', reopenedFact(group)));
   const footer = [
     `workspace ${event.workspace ?? 'default'}`,
     group ? `latest event ${event.id}` : `event ${event.id}`,

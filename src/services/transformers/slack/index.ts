@@ -2,7 +2,7 @@
 // Forjinn Slack app posting through chat.postMessage with its bot token.
 import { z } from 'zod';
 import { parseSettings } from '../shared/config.js';
-import { resolvedReply, str, viewEvent } from '../shared/event-view.js';
+import { groupReply, str, viewEvent } from '../shared/event-view.js';
 import { checkTemplateSource, loadDefaultTemplates, renderText } from '../shared/templates.js';
 import { TransformerError, type Rendered, type TargetResponse, type Transformer } from '../types.js';
 import { jsonBody } from '../shared/answer-body.js';
@@ -106,10 +106,10 @@ export const slack: Transformer<SlackConfig> = {
     const common = { truncated, signed: false, ...(run.templateError ? { templateError: run.templateError } : {}) };
     if (config.channel) {
       // A grouped alert's message posted before: chat.update of it (its channel id and ts), or, for
-      // a resolved group's thread reply, chat.postMessage under it.
+      // a resolved or re-opened group's thread reply, chat.postMessage under it.
       const [channelId, ts] = ctx.group?.messageId?.split(' ') ?? [];
       const edit = channelId && ts ? { channel: channelId, ts } : undefined;
-      const reply = edit && ctx.group?.reply ? { channel: channelId, thread_ts: ts, text: escapeSlack(resolvedReply(ctx.group)) } : undefined;
+      const reply = edit && ctx.group?.reply ? { channel: channelId, thread_ts: ts, text: escapeSlack(groupReply(ctx.group)) } : undefined;
       // Posted as the Forjinn Slack app, whose interactivity URL gets the click: an event of a
       // chatflow gets the "Mute this chatflow 1h" button (mute-button.ts), handled as the app's own
       // alerts' button is (it mutes this webhook for that chatflow for an hour).
