@@ -255,4 +255,24 @@ describe('grouped chat alerts', () => {
     await eventually(() => at('/discord/4343/').some((s) => s.method === 'PATCH' && s.status === 200 && s.count === 6 && JSON.stringify(s.body.embeds).includes('Re-opened')), { ...LONG, what: 'the Discord message edited back to failing' });
     expect(at('/discord/4343/').filter((s) => s.method === 'POST' && JSON.stringify(s.body.embeds).includes('"title":"🚨'))).toHaveLength(1);
   }, 120_000);
+
+  test('after the group has been quiet for close, the next error is a new message, not a re-open', async () => {
+    await linkSlack();
+    const chatflow = `closed-${crypto.randomUUID()}`;
+    const hookId = await hook({ url: `${rx.url}/slack-api/chat.postMessage`, events: ['error_occurred', 'flow_completed'], transformer: 'slack', transformerConfig: { channel: 'C0CLOSED01', group: { ...GROUP, close: '1s' } } }, chatflow);
+    const messages = () => at('/slack-api/chat.postMessage').filter((s) => s.body.channel === 'C0CLOSED01' && s.body.thread_ts === undefined && String(s.body.text).startsWith('🚨'));
+    await emit(chatflow, 2);
+    await eventually(() => at('/slack-api/').some((s) => s.body.channel === 'C0CLOSED01' && s.status === 200 && s.count === 2), { ...LONG, what: 'the message counting 2' });
+    expect((await svc.api('POST', '/v1/events', { ...sampleEvent('flow_completed'), id: crypto.randomUUID(), chatflowId: chatflow })).status).toBe(202);
+    await eventually(() => at('/slack-api/chat.postMessage').some((s) => s.body.channel === 'C0CLOSED01' && String(s.body.text).startsWith('✅ Resolved at')), { ...LONG, what: 'the resolved reply' });
+    // The database's clock past the group's close (1s after its resolve): what the grouper compares.
+    await eventually(
+      async () => Number((await svc.rt.ctx.db.pool.query<{ n: string }>(`select count(*) as n from alert_groups where webhook_id = $1 and state = 'resolved' and resolved_at < now() - interval '1 second'`, [hookId])).rows[0].n) === 1,
+      { ...LONG, what: 'the resolved group quiet for its close' },
+    );
+    await emit(chatflow, 1);
+    await eventually(() => messages().length === 2, { ...LONG, what: 'a new message for the error after close' });
+    expect(messages().map((s) => s.count)).toEqual([expect.any(Number), 1]);
+    expect(at('/slack-api/').some((s) => s.body.channel === 'C0CLOSED01' && String(s.body.text).includes('Re-opened'))).toBe(false);
+  }, 120_000);
 });
