@@ -32,10 +32,12 @@ export function mountListenerRoutes(r: Router, ctx: AppContext, hub: ListenerHub
       if (!ended) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     // A 404 (not this workspace's listener) is thrown before any byte of the stream is written.
+    // Removed: the CLI is told so and stops. The service stopping ends the stream without a word,
+    // so the CLI reconnects (with backoff) to the service when it is back, the listener kept.
     const stream = await hub.open(workspaceOf(req).id, req.params.id, (request) => send('delivery', request), () => {
       send('removed', { id: req.params.id });
       end();
-    });
+    }, end);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     send('ready', { id: req.params.id, timeoutMs: stream.timeoutMs });
     const beat = setInterval(() => !ended && res.write(': ping\n\n'), HEARTBEAT_MS);

@@ -235,8 +235,11 @@ class ListenerStream {
 }
 
 export interface ListenerHub {
-  /** Opens a stream of the workspace's listener; `push` gets each request, `onGone` once the listener is removed. */
-  open(workspaceId: string, id: string, push: (request: ForwardedRequest) => void, onGone: () => void): Promise<{ close(): void; timeoutMs: number }>;
+  /**
+   * Opens a stream of the workspace's listener; `push` gets each request, `onGone` once the
+   * listener is removed, `onStop` when this process stops (the listener stays: its CLI reconnects).
+   */
+  open(workspaceId: string, id: string, push: (request: ForwardedRequest) => void, onGone: () => void, onStop: () => void): Promise<{ close(): void; timeoutMs: number }>;
   /** Records the CLI's answer for a delivery a stream of this process sent. */
   answer(workspaceId: string, id: string, deliveryId: string, raw: unknown): Promise<void>;
   /** Stops the sweeper and closes every stream (at shutdown, before the server closes). */
@@ -260,7 +263,7 @@ export function createListenerHub(engine: Engine): ListenerHub {
   const sweeper = setInterval(() => void sweep().catch(() => {}), Math.max(250, Math.min(timeout / 4, 30_000)));
   sweeper.unref();
   return {
-    async open(workspaceId, id, push, onGone) {
+    async open(workspaceId, id, push, onGone, onStop) {
       await loadListener(ctx, workspaceId, id);
       const stream = new ListenerStream(engine, id, push, () => {
         stream.close();
@@ -268,7 +271,7 @@ export function createListenerHub(engine: Engine): ListenerHub {
         onGone();
       });
       streams.add(stream);
-      enders.set(stream, onGone);
+      enders.set(stream, onStop);
       stream.start();
       return {
         timeoutMs: timeout,

@@ -12,7 +12,7 @@ import { eventually } from '../../helpers/eventually.js';
 import { sampleEvent } from '../../helpers/samples.js';
 import { COMPILED_BIN } from '../../helpers/bin.js';
 import { startReceiver, type Receiver } from '../../helpers/receiver.js';
-import { startService } from '../../helpers/service.js';
+import { dropTestData, startService, type TestService } from '../../helpers/service.js';
 import { verifyWebhook } from '../../../src/services/receiving/verify.js';
 
 const { svc } = useRig({ receiver: false });
@@ -30,7 +30,11 @@ afterAll(() => {
 });
 
 function listen(key: string, ...args: string[]): Listen {
-  const proc = spawn(process.execPath, [COMPILED_BIN, '--url', svc.url, '--key', key, 'listen', ...args], {
+  return listenAt(svc.url, key, ...args);
+}
+
+function listenAt(url: string, key: string, ...args: string[]): Listen {
+  const proc = spawn(process.execPath, [COMPILED_BIN, '--url', url, '--key', key, 'listen', ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -236,6 +240,53 @@ describe('a listener with no stream', () => {
       expect((await short.api('GET', `/v1/listeners/${created.body.id}/stream`)).status).toBe(404);
     } finally {
       await short.close();
+    }
+  });
+});
+
+describe('the service restarting under a running listen', () => {
+  test('the CLI reconnects when the service is back, the listener kept, and the next event arrives through it', async () => {
+    const first = await startService();
+    const again = {
+      DATA_DIR: first.dataDir,
+      PORT: new URL(first.url).port,
+      FORJINN_MASTER_KEY: first.env.FORJINN_MASTER_KEY,
+      ...(first.env.DATABASE_SCHEMA ? { DATABASE_SCHEMA: first.env.DATABASE_SCHEMA } : {}),
+    };
+    let second: TestService | undefined;
+    let firstOpen = true;
+    let secret: string | undefined;
+    const local = await verifyingReceiver(() => secret);
+    const l = listenAt(first.url, first.key, '--forward-to', `${local.rx.url}/hooks`);
+    const event = async (s: TestService) => {
+      const id = `evt-${crypto.randomUUID()}`;
+      expect((await s.api('POST', '/v1/events', { ...sampleEvent('flow_completed'), id })).status).toBe(202);
+      return id;
+    };
+    try {
+      const listener = await started(l);
+      secret = listener.secret;
+      const before = await event(first);
+      await eventually(() => lineOf(before).test(l.out()), { what: `the line of ${before}` });
+      // The service stops (SIGTERM's path: its streams end) and comes back on the same port and database.
+      await first.close({ keepData: true });
+      firstOpen = false;
+      await eventually(() => /^stream lost; reconnecting/m.test(l.err()), { what: `the CLI noticing (err: ${l.err()})` });
+      second = await startService(again);
+      await eventually(() => (l.err().match(/^ready: forwarding to /gm) ?? []).length >= 2, { what: `the CLI back on its stream (err: ${l.err()})` });
+      const after = await event(second);
+      await eventually(() => lineOf(after).test(l.out()), { what: `the line of ${after}` });
+      expect(local.refused).toEqual([]);
+      expect(local.verified.map((v) => v.id)).toEqual([before, after]);
+      expect(l.err()).not.toMatch(/removed/);
+      expect(l.proc.exitCode).toBeNull();
+    } finally {
+      l.proc.kill('SIGINT');
+      await l.exited;
+      await local.rx.close();
+      if (second) await second.close();
+      else if (firstOpen) await first.close();
+      else await dropTestData(first.env);
     }
   });
 });
