@@ -268,12 +268,17 @@ describe('the service restarting under a running listen', () => {
       secret = listener.secret;
       const before = await event(first);
       await eventually(() => lineOf(before).test(l.out()), { what: `the line of ${before}` });
+      // Its answer stored (else, given back at the stop, it would rightly come again after it).
+      await eventually(async () => ((await first.api('GET', `/v1/webhooks/${listener.id}/deliveries`)).body.data as LoggedDelivery[]).some((d) => d.eventId === before && d.status === 'succeeded'), {
+        what: `${before} succeeded in the log`,
+      });
       // The service stops (SIGTERM's path: its streams end) and comes back on the same port and database.
       await first.close({ keepData: true });
       firstOpen = false;
       await eventually(() => /^stream lost; reconnecting/m.test(l.err()), { what: `the CLI noticing (err: ${l.err()})` });
       second = await startService(again);
-      await eventually(() => (l.err().match(/^ready: forwarding to /gm) ?? []).length >= 2, { what: `the CLI back on its stream (err: ${l.err()})` });
+      // Its reconnects back off up to 10 s apart: a generous wait for the next one.
+      await eventually(() => (l.err().match(/^ready: forwarding to /gm) ?? []).length >= 2, { what: `the CLI back on its stream (err: ${l.err()})`, timeoutMs: 60_000 });
       const after = await event(second);
       await eventually(() => lineOf(after).test(l.out()), { what: `the line of ${after}` });
       expect(local.refused).toEqual([]);

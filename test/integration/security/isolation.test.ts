@@ -29,6 +29,7 @@ interface Tenant {
   team: string;
   secret: string;
   muteId: string;
+  listenerId: string;
 }
 const tenants: Record<'a' | 'b', Tenant> = {} as never;
 let routes: Array<[string, string]>;
@@ -40,7 +41,16 @@ const PARAMS: Array<[RegExp, (t: Tenant) => string]> = [
   [/^\/v1\/events\/\{id\}/, (t) => t.eventId],
   [/^\/v1\/slack\/links\/\{team\}/, (t) => t.team],
   [/^\/v1\/mutes\/\{id\}/, (t) => t.muteId],
+  [/^\/v1\/listeners\/\{id\}/, (t) => t.listenerId],
 ];
+/** A second parameter of a route, filled after its first. */
+const SECOND_PARAMS: Array<[RegExp, (t: Tenant) => string]> = [[/\{deliveryId\}/, (t) => t.deliveryId]];
+
+/**
+ * What the owner's own call answers where that is not a success: an answer for a delivery no
+ * stream of the listener has out is refused as a conflict (409), after the listener was found.
+ */
+const OWN_ANSWER: Array<[RegExp, number]> = [[/^\/v1\/listeners\/\{id\}\/deliveries\/\{deliveryId\}\/result$/, 409]];
 
 /** Route parameters that name shared things (no workspace owns a transformer): not ids to guard. */
 const GLOBAL_PARAMS: Array<[RegExp, string]> = [[/^\/v1\/transformers\/\{name\}/, 'generic']];
@@ -53,15 +63,26 @@ function bodyFor(method: string, path: string, t: Tenant): unknown {
   if (path === '/v1/events') return { event: 'flow_completed', chatflowId: `${t.workspace}-cf`, id: `${t.workspace}-again-${Math.random()}` };
   if (path === '/v1/slack/links') return { team: t.team };
   if (path.endsWith('/recover')) return { since: '2000-01-01T00:00:00Z' };
+  if (path === '/v1/listeners') return { forwardTo: 'http://127.0.0.1:9/hooks', events: ['flow_completed'] };
+  if (path.endsWith('/result')) return { attempt: 1, status: 204, durationMs: 1 };
   if (method === 'post') return {};
   return undefined;
 }
 
 function fill(path: string, t: Tenant): string {
   const rule = PARAMS.find(([re]) => re.test(path));
-  const filled = rule ? path.replace(/\{\w+\}/, encodeURIComponent(rule[1](t))) : path;
+  let filled = rule ? path.replace(/\{\w+\}/, encodeURIComponent(rule[1](t))) : path;
+  for (const [re, id] of SECOND_PARAMS) filled = filled.replace(re, encodeURIComponent(id(t)));
   if (/\{\w+\}/.test(filled)) throw new Error(`${path}: a route parameter the isolation test does not know; add it to PARAMS`);
   return filled;
+}
+
+/** A stream's status, read from its headers; the stream (which never ends by itself) is closed then. */
+async function streamStatus(path: string, key: string): Promise<number> {
+  const stop = new AbortController();
+  const res = await fetch(`${svc.url}${path}`, { headers: { authorization: `Bearer ${key}` }, signal: stop.signal });
+  stop.abort();
+  return res.status;
 }
 
 async function setUp(workspace: string, key: string): Promise<Tenant> {
@@ -77,7 +98,9 @@ async function setUp(workspace: string, key: string): Promise<Tenant> {
   if (routes.some(([, p]) => p === '/v1/slack/link-codes')) await linkSlackTeam(svc, SIGNING_SECRET, team, { key });
   const mute = await svc.api('POST', '/v1/mutes', { chatflowId: `${workspace}-cf`, slackChannel: 'C0ISOLATE1', for: '1h' }, key);
   expect(mute.status).toBe(201);
-  return { key, workspace, webhookId: hook.body.id, eventId, deliveryId: deliveries[0].id, team, secret: hook.body.secret, muteId: mute.body.id };
+  const listener = await svc.api('POST', '/v1/listeners', { forwardTo: 'http://127.0.0.1:9/hooks', events: ['flow_completed'] }, key);
+  expect(listener.status).toBe(201);
+  return { key, workspace, webhookId: hook.body.id, eventId, deliveryId: deliveries[0].id, team, secret: hook.body.secret, muteId: mute.body.id, listenerId: listener.body.id };
 }
 
 beforeAll(async () => {
@@ -107,8 +130,9 @@ describe('every route, with another workspace', () => {
         const intruder = await svc.api(method.toUpperCase(), fill(path, a), bodyFor(method, path, b), b.key);
         expect([method, path, intruder.status]).toEqual([method, path, 404]);
         expect([method, path, leaks(JSON.stringify(intruder.body ?? ''))]).toEqual([method, path, []]);
-        const own = await svc.api(method.toUpperCase(), fill(path, b), bodyFor(method, path, b), b.key);
-        expect([method, path, own.status < 400]).toEqual([method, path, true]);
+        const ownStatus = path.endsWith('/stream') ? await streamStatus(fill(path, b), b.key) : (await svc.api(method.toUpperCase(), fill(path, b), bodyFor(method, path, b), b.key)).status;
+        const expected = OWN_ANSWER.find(([re]) => re.test(path))?.[1];
+        expect([method, path, expected === undefined ? ownStatus < 400 : ownStatus]).toEqual([method, path, expected ?? true]);
       } else {
         const res = await svc.api(method.toUpperCase(), path, bodyFor(method, path, b), b.key);
         expect([method, path, res.status < 500]).toEqual([method, path, true]);
