@@ -249,12 +249,12 @@ export interface ListenerHub {
 /** One per API process: its open streams, and the sweeper that removes listeners left without one. */
 export function createListenerHub(engine: Engine): ListenerHub {
   const { ctx } = engine;
-  const streams = new Set<ListenerStream>();
-  const enders = new Map<ListenerStream, () => void>();
+  /** Each open stream, with what ends it when this process stops. */
+  const streams = new Map<ListenerStream, () => void>();
   const timeout = ctx.config.FORJINN_LISTENER_TIMEOUT;
   const sweep = async () => {
     for (const l of await expiredListeners(ctx.db.pool)) {
-      if ([...streams].some((s) => s.listenerId === l.id)) continue; // renewed by its stream soon
+      if ([...streams.keys()].some((s) => s.listenerId === l.id)) continue; // renewed by its stream soon
       const reason = `listener removed: no stream for ${formatDuration(timeout)}`;
       const { cancelled } = await deleteWebhook(ctx, l.workspace_id, l.id, reason).catch(() => ({ cancelled: 0 }));
       ctx.log.info({ listenerId: l.id, cancelled }, reason);
@@ -270,15 +270,13 @@ export function createListenerHub(engine: Engine): ListenerHub {
         streams.delete(stream);
         onGone();
       });
-      streams.add(stream);
-      enders.set(stream, onStop);
+      streams.set(stream, onStop);
       stream.start();
       return {
         timeoutMs: timeout,
         close: () => {
           stream.close();
           streams.delete(stream);
-          enders.delete(stream);
         },
       };
     },
@@ -289,14 +287,14 @@ export function createListenerHub(engine: Engine): ListenerHub {
         r.status !== undefined
           ? { kind: 'response', status: r.status, headers: r.headers, body: r.body, durationMs: r.durationMs }
           : { kind: 'error', reason: 'network', message: `listen: ${r.error}`, durationMs: r.durationMs };
-      const held = [...streams].some((s) => s.listenerId === id && s.answer(deliveryId, r.attempt, result));
+      const held = [...streams.keys()].some((s) => s.listenerId === id && s.answer(deliveryId, r.attempt, result));
       if (!held) throw new ApiError('conflict', `delivery ${deliveryId} attempt ${r.attempt} is not out on a stream of this listener here (answered already, or given back: it is sent again)`);
     },
     stop() {
       clearInterval(sweeper);
-      for (const s of streams) {
+      for (const [s, onStop] of streams) {
         s.close();
-        enders.get(s)?.();
+        onStop();
       }
       streams.clear();
     },
