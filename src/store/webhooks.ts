@@ -150,12 +150,10 @@ export async function insertWebhook(
   s: Settings & { secret: string | null; origin?: Record<string, unknown>; listenerMs?: number },
 ): Promise<WebhookRow> {
   const { rows } = await tx.query<WebhookRow>(
-    // listener_until only for a listener: a plain webhook's insert names no column a later
-    // migration added for listeners (storage/upgrade-partitions writes one into an older layout).
     `insert into webhooks (workspace_id, url_enc, url_masked, secret_enc, events, enabled, description,
-       transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin, templates${s.listenerMs === undefined ? '' : ', listener_until'})
-     values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb, $15::jsonb${
-       s.listenerMs === undefined ? '' : ', now() + make_interval(secs => $16::float8 / 1000)'})
+       transformer, transformer_config_enc, template, filters, headers_enc, max_attempts, origin, templates, listener_until)
+     values ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::jsonb, $15::jsonb,
+       case when $16::float8 is not null then now() + make_interval(secs => $16::float8 / 1000) end)
      returning *`,
     [
       workspaceId,
@@ -173,7 +171,7 @@ export async function insertWebhook(
       s.maxAttempts,
       s.origin ? JSON.stringify(s.origin) : null,
       templateColumns(s.template)[1],
-      ...(s.listenerMs === undefined ? [] : [s.listenerMs]),
+      s.listenerMs ?? null,
     ],
   );
   return rows[0];

@@ -11,7 +11,6 @@ import { loadConfig } from '../../../src/core/config.js';
 import { createCipher, loadMasterKey } from '../../../src/core/crypto.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { createApiKey } from '../../../src/services/auth/api-keys.js';
-import { createWebhook } from '../../../src/services/webhooks/service.js';
 import { packageDir } from '../../../src/core/package-files.js';
 import { dropTestData, startService, testEnv, type TestService } from '../../helpers/service.js';
 import { startReceiver, ok, type Receiver } from '../../helpers/receiver.js';
@@ -71,10 +70,19 @@ test('a database of the layout before partitioning upgrades in place, every row 
     try {
       await runner({ dbClient: c, dir: packageDir('migrations'), direction: 'up', count: older.length, migrationsTable: 'pgmigrations', schema: db.schema, createSchema: true, checkOrder: true, noLock: true, log: () => {} });
       expect((await c.query(`select count(*)::int as n from pgmigrations`)).rows[0].n).toBe(older.length);
-      const ctx = { config, db, cipher: createCipher(loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR).key) };
+      const cipher = createCipher(loadMasterKey(config.FORJINN_MASTER_KEY, config.DATA_DIR).key);
       await createApiKey(db.pool, 'default');
       const [{ id: workspaceId }] = (await c.query<{ id: string }>(`select id from workspaces where name = 'default'`)).rows;
-      const { webhook } = await createWebhook(ctx, workspaceId, { url: `${rx.url}/up`, events: ['flow_completed'] });
+      // The webhook as that layout held it, written with its own columns (the service's insert
+      // names columns later migrations added).
+      const seal = (text: string) => cipher.encrypt(text);
+      const secret = `whsec_${Buffer.from('upgrade-test-secret-of-32-bytes!').toString('base64')}`;
+      const [webhook] = (
+        await c.query<{ id: string }>(
+          `insert into webhooks (workspace_id, url_enc, url_masked, secret_enc, events, transformer_config_enc) values ($1, $2, $3, $4, $5::text[], $6) returning id`,
+          [workspaceId, seal(`${rx.url}/up`), `${rx.url}/up`, seal(secret), ['flow_completed'], seal('{}')],
+        )
+      ).rows;
       ids = await writeOldRows(c, workspaceId, webhook.id);
       oldMaxAttempt = (await c.query<{ n: number }>(`select max(id)::int as n from attempts`)).rows[0].n;
       // The old layout indeed: plain tables.
